@@ -1,0 +1,209 @@
+"""The catalogue: ``katas.toml``, the single source of truth for every kata.
+
+Its order is the learning order. Loading it validates it and fails with one line that names the
+kata and the field. Loading never needs ``solutions/``: a learner's release has none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import KataError, UsageError
+
+CATALOGUE = "katas.toml"
+LEVELS = ("beginner", "intermediate", "advanced")
+MIN_HINTS = 3
+
+
+class CatalogueError(KataError):
+    """The catalogue is missing, unreadable or inconsistent with the files."""
+
+
+class UnknownKata(UsageError):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one kata run may use. Defaults live in ``[limits]``; a kata may override any of them."""
+
+    test_timeout: float = 10.0  # seconds per test (pytest-timeout)
+    wall_clock: float = 120.0  # seconds for the whole suite, collection included
+    memory_mb: int = 2048  # address-space cap of the process running the suite
+
+
+@dataclass(frozen=True)
+class Kata:
+    slug: str
+    level: str
+    title: str
+    question: str
+    points: int
+    hints: tuple[str, ...]
+    files: tuple[str, ...]  # what the learner edits, relative to the repository root
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def is_package(self) -> bool:
+        return any(f.startswith(f"katas/{self.slug}/") for f in self.files)
+
+    @property
+    def module_path(self) -> str:
+        """The module or package under ``katas/`` (relative to the repository root)."""
+        return f"katas/{self.slug}" + ("" if self.is_package else ".py")
+
+    @property
+    def test_file(self) -> str:
+        return f"tests/katas/test_{self.slug}.py"
+
+    @property
+    def readme(self) -> str:
+        return f"katas/{self.slug}.md"
+
+    def pristine(self, learner_file: str) -> str:
+        """Where the pristine copy of a learner file lives: ``tests/stubs/`` mirrors ``katas/``."""
+        return "tests/stubs/" + learner_file.removeprefix("katas/")
+
+    @property
+    def solution_path(self) -> str:
+        return f"solutions/{self.slug}" + ("" if self.is_package else ".py")
+
+    @property
+    def mutants_dir(self) -> str:
+        return f"solutions/mutants/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    root: Path
+    katas: tuple[Kata, ...]
+    gated: bool = False
+
+    def get(self, slug: str) -> Kata:
+        for kata in self.katas:
+            if kata.slug == slug:
+                return kata
+        raise UnknownKata(f"no kata named {slug!r}{did_you_mean(slug, self.slugs)}")
+
+    @property
+    def slugs(self) -> list[str]:
+        return [k.slug for k in self.katas]
+
+    def by_level(self) -> dict[str, list[Kata]]:
+        return {level: [k for k in self.katas if k.level == level] for level in LEVELS}
+
+    @property
+    def total_points(self) -> int:
+        return sum(k.points for k in self.katas)
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else f"; `kata list` shows all {len(choices)}"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Walk up from ``start`` (the current directory) to the folder holding ``katas.toml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CATALOGUE).is_file():
+            return folder
+    raise CatalogueError(
+        f"no {CATALOGUE} in {here} or any folder above it; "
+        "run kata inside a kata repository, or pass --repo DIR"
+    )
+
+
+def load(root: Path | None = None) -> Catalogue:
+    root = find_root() if root is None else Path(root).resolve()
+    path = root / CATALOGUE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: no catalogue here; run kata inside a kata repository") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{path}: cannot read the catalogue ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path}: not valid TOML ({exc})") from None
+    defaults = _limits(data.get("limits", {}), Limits(), "[limits]")
+    entries = data.get("kata")
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError(f"{path}: no [[kata]] entries")
+    katas: list[Kata] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, 1):
+        kata = _kata(entry, index, defaults)
+        if kata.slug in seen:
+            raise CatalogueError(f"kata {kata.slug!r}: slug: duplicate slug")
+        seen.add(kata.slug)
+        _check_files(root, kata)
+        katas.append(kata)
+    gated = data.get("gated", False)
+    if not isinstance(gated, bool):
+        raise CatalogueError(f"{path}: gated: must be true or false")
+    return Catalogue(root=root, katas=tuple(katas), gated=gated)
+
+
+def _kata(entry: object, index: int, defaults: Limits) -> Kata:
+    where = f"kata #{index}"
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where}: must be a table")
+    slug = entry.get("slug")
+    if not isinstance(slug, str) or not slug.isidentifier() or slug != slug.lower():
+        raise CatalogueError(f"{where}: slug: must be a lowercase Python identifier, got {slug!r}")
+    where = f"kata {slug!r}"
+    if slug in sys.stdlib_module_names:
+        raise CatalogueError(f"{where}: slug: shadows the standard-library module {slug!r}")
+    level = entry.get("level")
+    if level not in LEVELS:
+        raise CatalogueError(f"{where}: level: {level!r} is not one of {', '.join(LEVELS)}")
+    for name in ("title", "question"):
+        if not isinstance(entry.get(name), str) or not entry[name].strip():
+            raise CatalogueError(f"{where}: {name}: missing or empty")
+    points = entry.get("points")
+    if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
+        raise CatalogueError(f"{where}: points: must be a positive integer, got {points!r}")
+    hints = entry.get("hints", [])
+    if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
+        raise CatalogueError(f"{where}: hints: must be a list of non-empty strings")
+    if len(hints) < MIN_HINTS:
+        raise CatalogueError(f"{where}: hints: {len(hints)} given, at least {MIN_HINTS} needed")
+    files = entry.get("files", [f"katas/{slug}.py"])
+    if not isinstance(files, list) or not files or not all(
+        isinstance(f, str) and (f == f"katas/{slug}.py" or f.startswith(f"katas/{slug}/"))
+        for f in files
+    ):
+        raise CatalogueError(f"{where}: files: must list katas/{slug}.py or files under katas/{slug}/")
+    limits = _limits(entry.get("limits", {}), defaults, f"{where}: limits")
+    unknown = set(entry) - {"slug", "level", "title", "question", "points", "hints", "files", "limits"}
+    if unknown:
+        raise CatalogueError(f"{where}: {sorted(unknown)[0]}: unknown field")
+    return Kata(slug, level, entry["title"], entry["question"].strip(), points, tuple(hints),
+                tuple(files), limits)
+
+
+def _limits(table: object, base: Limits, where: str) -> Limits:
+    if not isinstance(table, dict):
+        raise CatalogueError(f"{where}: must be a table")
+    values = {}
+    for name, value in table.items():
+        if name not in Limits.__dataclass_fields__:
+            raise CatalogueError(f"{where}: {name}: unknown limit")
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            raise CatalogueError(f"{where}: {name}: must be a positive number, got {value!r}")
+        values[name] = value
+    return Limits(**{**base.__dict__, **values})
+
+
+def _check_files(root: Path, kata: Kata) -> None:
+    if not (root / kata.test_file).is_file():
+        raise CatalogueError(f"kata {kata.slug!r}: tests: missing test file {kata.test_file}")
+    for learner_file in kata.files:
+        if not (root / kata.pristine(learner_file)).is_file():
+            raise CatalogueError(
+                f"kata {kata.slug!r}: files: missing pristine stub {kata.pristine(learner_file)}"
+            )

@@ -1,0 +1,217 @@
+"""The pytest plugin behind every kata suite.
+
+It does two jobs and nothing else:
+
+* **The switch.** ``--kata-tree`` (fallback: the ``KATA_TREE`` environment variable, default
+  ``katas``) chooses which tree answers ``import <slug>``: the learner's ``katas/``, the reference
+  ``solutions/``, the pristine ``stubs`` (``tests/stubs/``), or a directory (a mutant built by
+  ``kata verify``). The pytest header names it; a wrong value is a usage error.
+* **The record.** ``--kata-report FILE`` writes one JSON object per line: what was collected,
+  each test's outcome with a short learner-facing message, and a final ``finished`` line. The
+  runner reads this file, never the suite's stdout, which the learner's code controls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+TREES = {"katas": "katas", "solutions": "solutions", "stubs": "tests/stubs"}
+ENV_TREE = "KATA_TREE"
+ENV_TREE_PATH = "KATA_TREE_PATH"  # exported so that child processes (gunicorn) import the same tree
+MESSAGE_LIMIT = 600
+TREE_KEY = pytest.StashKey[tuple[str, Path]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("kata")
+    group.addoption(
+        "--kata-tree",
+        default=None,
+        help=f"tree that answers `import <slug>`: {', '.join(TREES)} or a directory "
+        f"(default: ${ENV_TREE}, else katas)",
+    )
+    group.addoption("--kata-report", default=None, help="write per-test results as JSON lines here")
+
+
+def resolve_tree(value: str, root: Path) -> tuple[str, Path]:
+    if value in TREES:
+        path = root / TREES[value]
+    else:
+        path = Path(value)
+        if not path.is_absolute():
+            path = root / path
+    if not path.is_dir():
+        raise pytest.UsageError(
+            f"--kata-tree / ${ENV_TREE}: {value!r} is neither one of {', '.join(TREES)} "
+            f"nor an existing directory"
+        )
+    return (value if value in TREES else "directory"), path.resolve()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "task(n): the numbered task of the kata README it grades")
+    value = config.getoption("kata_tree") or os.environ.get(ENV_TREE) or "katas"
+    name, path = resolve_tree(value, config.rootpath)
+    config.stash[TREE_KEY] = (name, path)
+    sys.path.insert(0, str(path))
+    os.environ[ENV_TREE_PATH] = str(path)
+    report = config.getoption("kata_report")
+    if report:
+        config.pluginmanager.register(Recorder(Path(report), path), "kata-recorder")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    name, path = config.stash[TREE_KEY]
+    return f"kata tree: {name} ({path})"
+
+
+@pytest.fixture
+def kata_tree(request: pytest.FixtureRequest) -> Path:
+    """The directory whose modules the suite is grading (for tests that start subprocesses)."""
+    return request.config.stash[TREE_KEY][1]
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A free TCP port on the loopback interface (bound, read, released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def task_of(item: pytest.Item) -> int | None:
+    marker = item.get_closest_marker("task")
+    if marker is None:
+        return None
+    return marker.args[0] if marker.args else marker.kwargs.get("taskno")
+
+
+class Recorder:
+    """Writes the run as JSON lines, flushing each line so that a crash keeps what came before."""
+
+    def __init__(self, path: Path, tree: Path) -> None:
+        self.tree = tree
+        self.file = path.open("a", encoding="utf-8")
+        self.tests: dict[str, dict] = {}
+
+    def write(self, record: dict) -> None:
+        self.file.write(json.dumps(record) + "\n")
+        self.file.flush()
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.write({"event": "collect_error", "where": report.nodeid,
+                        "message": _collect_message(report, self.tree)})
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.write({"event": "collected",
+                    "tests": [{"name": i.nodeid, "task": task_of(i)} for i in session.items]})
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = yield
+        if call.excinfo is not None and not report.passed:
+            report.kata = _describe(call.excinfo, self.tree)  # type: ignore[attr-defined]
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        test = self.tests.setdefault(report.nodeid, {
+            "event": "test", "name": report.nodeid, "status": "passed", "message": "",
+            "where": None, "duration": 0.0,
+        })
+        test["duration"] += report.duration
+        if report.failed or report.skipped:
+            detail = getattr(report, "kata", None) or {"kind": "failed", "message": "", "where": None}
+            if report.skipped:
+                detail = {"kind": "skipped", "where": None,
+                          "message": "skipped: " + _skip_reason(report)}
+            elif report.when != "call" and detail["kind"] == "failed":
+                detail = {**detail, "kind": "error"}
+            if test["status"] == "passed":  # the first problem is the one worth reading
+                test.update(status=detail["kind"], message=detail["message"], where=detail["where"])
+        if report.when == "teardown":
+            test["task"] = task_of_nodeid(report)
+            self.write(self.tests.pop(report.nodeid))
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.write({"event": "finished", "exitstatus": int(exitstatus), "time": time.time()})
+        self.file.close()
+
+
+def task_of_nodeid(report: pytest.TestReport) -> int | None:
+    for name, value in report.user_properties:
+        if name == "task":
+            return value
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    task = task_of(item)
+    if task is not None:
+        item.user_properties.append(("task", task))
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def _describe(excinfo: pytest.ExceptionInfo, tree: Path) -> dict:
+    """A short message for a learner: the exception and the line of *their* file it came from."""
+    exc = excinfo.value
+    kind = "failed"
+    if isinstance(exc, MemoryError):
+        kind = "memory"
+    elif isinstance(exc, pytest.fail.Exception) and str(exc).startswith("Timeout"):
+        kind = "timeout"
+    elif isinstance(exc, pytest.skip.Exception):
+        kind = "skipped"
+    if isinstance(exc, AssertionError):
+        text = str(exc).strip() or "assertion failed"
+        message = text if text.startswith("assert") else text
+    else:
+        message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    return {"kind": kind, "message": _clip(message), "where": _learner_frame(excinfo.tb, tree)}
+
+
+def _learner_frame(tb, tree: Path) -> str | None:
+    """The deepest traceback line inside the tree under test, as ``katas/x.py:12: code``."""
+    found = None
+    for frame in traceback.extract_tb(tb):
+        path = Path(frame.filename)
+        if path.is_relative_to(tree):
+            shown = f"{tree.name}/{path.relative_to(tree)}"
+            found = f"{shown}:{frame.lineno}: {(frame.line or '').strip()}"
+    return found
+
+
+def _collect_message(report: pytest.CollectReport, tree: Path) -> str:
+    """Turn an import or syntax error in the learner's module into one plain sentence."""
+    text = str(report.longrepr)
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        stripped = line.strip().removeprefix("E").strip()
+        if stripped.startswith(("SyntaxError", "IndentationError", "ImportError",
+                                "ModuleNotFoundError", "NameError", "TypeError", "AttributeError")):
+            where = next((ln.strip() for ln in lines if str(tree) in ln and ".py" in ln), "")
+            where = where.replace(str(tree), tree.name).strip('"').removeprefix("File ").strip()
+            return _clip(f"{stripped} ({where})" if where else stripped)
+    return _clip(lines[-1].strip().removeprefix("E").strip() if lines else "collection failed")
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    return text[:MESSAGE_LIMIT] + f"… [{len(text) - MESSAGE_LIMIT} more characters cut]"
