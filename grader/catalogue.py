@@ -7,6 +7,7 @@ kata and the field. Loading never needs ``solutions/``: a learner's release has 
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -207,3 +208,15 @@ def _check_files(root: Path, kata: Kata) -> None:
             raise CatalogueError(
                 f"kata {kata.slug!r}: files: missing pristine stub {kata.pristine(learner_file)}"
             )
+
+
+TASK_HEADING = re.compile(r"^##\s+Task\s+(\d+)\s*(?:[—–:-]\s*(.*))?$", re.MULTILINE)
+
+
+def readme_tasks(root: Path, kata: Kata) -> dict[int, str]:
+    """The numbered tasks of a kata README (``## Task 2 — Retry``), as {2: "Retry"}."""
+    try:
+        text = (root / kata.readme).read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {int(m.group(1)): (m.group(2) or "").strip() for m in TASK_HEADING.finditer(text)}

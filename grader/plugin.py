@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -112,6 +113,12 @@ class Recorder:
             self.write({"event": "collect_error", "where": report.nodeid,
                         "message": _collect_message(report, self.tree)})
 
+    def pytest_internalerror(self, excrepr: object, excinfo: pytest.ExceptionInfo) -> None:
+        # e.g. sys.exit() while the learner's module is imported: pytest gives up on the session
+        detail = _describe(excinfo, self.tree)
+        where = f" ({detail['where'].rsplit(':', 1)[0]})" if detail["where"] else ""
+        self.write({"event": "collect_error", "where": "", "message": detail["message"] + where})
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.write({"event": "collected",
                     "tests": [{"name": i.nodeid, "task": task_of(i)} for i in session.items]})
@@ -178,6 +185,8 @@ def _describe(excinfo: pytest.ExceptionInfo, tree: Path) -> dict:
         kind = "timeout"
     elif isinstance(exc, pytest.skip.Exception):
         kind = "skipped"
+    elif isinstance(exc, SystemExit):
+        kind = "exit"  # the code under test tried to end the process
     if isinstance(exc, AssertionError):
         text = str(exc).strip() or "assertion failed"
         message = text if text.startswith("assert") else text
@@ -200,15 +209,20 @@ def _learner_frame(tb, tree: Path) -> str | None:
 def _collect_message(report: pytest.CollectReport, tree: Path) -> str:
     """Turn an import or syntax error in the learner's module into one plain sentence."""
     text = str(report.longrepr)
-    lines = [line for line in text.splitlines() if line.strip()]
-    for line in reversed(lines):
-        stripped = line.strip().removeprefix("E").strip()
-        if stripped.startswith(("SyntaxError", "IndentationError", "ImportError",
-                                "ModuleNotFoundError", "NameError", "TypeError", "AttributeError")):
-            where = next((ln.strip() for ln in lines if str(tree) in ln and ".py" in ln), "")
-            where = where.replace(str(tree), tree.name).strip('"').removeprefix("File ").strip()
-            return _clip(f"{stripped} ({where})" if where else stripped)
-    return _clip(lines[-1].strip().removeprefix("E").strip() if lines else "collection failed")
+    lines = [line.strip().removeprefix("E").strip() for line in text.splitlines() if line.strip()]
+    error = next((line for line in reversed(lines) if _ERROR_LINE.match(line)), None)
+    if error is None:
+        return _clip(lines[-1] if lines else "the suite could not be collected")
+    where = ""
+    for match in _FILE_LINE.finditer(text):
+        path = Path(match.group(1))
+        if path.is_relative_to(tree):
+            where = f" ({tree.name}/{path.relative_to(tree)}, line {match.group(2)})"
+    return _clip(error + where)
+
+
+_ERROR_LINE = re.compile(r"^[A-Z]\w*(Error|Exception|Exit|Interrupt)\b|^unittest\.")
+_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)')
 
 
 def _clip(text: str) -> str:

@@ -1,0 +1,199 @@
+"""The ``kata`` command line: one thin function per command.
+
+Heavy imports live inside the commands so that ``kata --help`` starts fast. The core raises
+``KataError``; it becomes one line on stderr and an exit code here, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from grader import __version__
+from grader.errors import KataError
+
+
+class KataGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KataError as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = exc.exit_code
+            raise error from None
+
+
+class Env:
+    """What every command needs, loaded on first use."""
+
+    def __init__(self, repo: Path | None, color: bool, gated: bool) -> None:
+        self.repo = repo
+        self.color = color
+        self.gated_flag = gated
+        self._catalogue = None
+        self._progress = None
+
+    @property
+    def catalogue(self):
+        if self._catalogue is None:
+            from grader import catalogue
+
+            self._catalogue = catalogue.load(catalogue.find_root(self.repo))
+        return self._catalogue
+
+    @property
+    def progress(self):
+        if self._progress is None:
+            from grader.progress import Progress
+
+            self._progress = Progress.load(self.catalogue.root)
+            if self._progress.warning:
+                click.echo(self._progress.warning, err=True)
+        return self._progress
+
+    @property
+    def paint(self):
+        from grader.report import Painter
+
+        return Painter(self.color)
+
+    @property
+    def gated(self) -> bool:
+        return self.gated_flag or self.catalogue.gated
+
+    def locked(self) -> dict[str, list[str]]:
+        """Locked katas, each with the katas that must pass first to unlock it."""
+        from grader.levels import locked
+
+        return locked(self.catalogue, self.progress) if self.gated else {}
+
+    def kata_or_current(self, slug: str | None):
+        if slug:
+            return self.catalogue.get(slug)
+        current = self.progress.current
+        if current is None:
+            first = self.catalogue.katas[0].slug
+            raise KataError(f"no current kata; run `kata start {first}` (or `kata next`) first")
+        return self.catalogue.get(current)
+
+
+def use_color(no_color: bool) -> bool:
+    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+@click.group(cls=KataGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kata")
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False),
+              help="The kata repository (default: found by walking up from here).")
+@click.option("--no-color", is_flag=True, help="Plain output, also set by NO_COLOR.")
+@click.option("--gated", is_flag=True, help="Lock each level until the previous one passes.")
+@click.pass_context
+def main(ctx: click.Context, repo: Path | None, no_color: bool, gated: bool) -> None:
+    """Auto-graded Python web and backend katas.
+
+    \b
+    kata start decorators   show the task, make it current
+    kata check              run its tests on your code
+    kata hint               one more hint
+    kata progress           how far you are, level by level
+    """
+    if os.name == "nt":
+        raise click.ClickException("kata runs on Linux and macOS; on Windows, use it inside WSL")
+    ctx.obj = Env(repo, use_color(no_color), gated)
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@main.command("list")
+@pass_env
+def list_(env: Env) -> None:
+    """Every kata by level, with its status and points."""
+    from grader.report import render_list
+
+    click.echo(render_list(env.catalogue, env.progress, env.paint, env.locked()))
+
+
+@main.command()
+@click.argument("slug")
+@pass_env
+def start(env: Env, slug: str) -> None:
+    """Show SLUG's task and make it the current kata (your files are never overwritten)."""
+    from grader import commands
+
+    click.echo(commands.start(env, env.catalogue.get(slug)))
+
+
+@main.command("next")
+@pass_env
+def next_(env: Env) -> None:
+    """Start the first kata that has not passed yet."""
+    from grader import commands
+    from grader.report import next_kata
+
+    kata = next_kata(env.catalogue, env.progress)
+    if kata is None:
+        click.echo("Every kata has passed. Well done!")
+        return
+    click.echo(commands.start(env, kata))
+
+
+@main.command()
+@click.argument("slug", required=False)
+@click.option("--all", "all_", is_flag=True, help="Check every kata.")
+@pass_env
+def check(env: Env, slug: str | None, all_: bool) -> None:
+    """Run the tests of SLUG (default: the current kata) on your code."""
+    from grader import commands
+
+    katas = list(env.catalogue.katas) if all_ else [env.kata_or_current(slug)]
+    ok = commands.check(env, katas, echo=click.echo)
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("slug", required=False)
+@pass_env
+def hint(env: Env, slug: str | None) -> None:
+    """Show the next hint for SLUG (default: the current kata)."""
+    from grader import commands
+
+    click.echo(commands.hint(env, env.kata_or_current(slug)))
+
+
+@main.command()
+@pass_env
+def progress(env: Env) -> None:
+    """Your progress per level, with points and the suggested next kata."""
+    from grader import commands
+
+    click.echo(commands.progress(env))
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Reset every kata.")
+@pass_env
+def reset(env: Env, slugs: tuple[str, ...], all_: bool) -> None:
+    """Restore the stub of SLUG, after saving your files to .kata/backups/."""
+    from grader import commands
+
+    if not slugs and not all_:
+        raise click.UsageError("name a kata to reset (or --all)")
+    katas = list(env.catalogue.katas) if all_ else [env.catalogue.get(s) for s in slugs]
+    click.echo(commands.reset(env, katas))
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
+@pass_env
+def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
+    """Prove katas sound: tests fail on the stub, pass on the solution, reject each mutant."""
+    from grader import commands
+
+    katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
+    sys.exit(0 if commands.verify(env, katas, jobs, echo=click.echo) else 1)

@@ -1,0 +1,108 @@
+"""What the learner and author commands do, without Click: each returns text or a verdict.
+
+``env`` is anything with ``catalogue``, ``progress``, ``paint`` and ``locked()`` (the CLI's Env).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from grader import report, workspace
+from grader.catalogue import Kata
+from grader.errors import KataError
+
+Echo = Callable[[str], None]
+
+
+def start(env, kata: Kata) -> str:
+    unlock = env.locked().get(kata.slug)
+    if unlock:
+        raise KataError(f"{kata.slug} is locked until its previous level passes; "
+                        f"still to pass: {', '.join(unlock)}")
+    root = env.catalogue.root
+    created = workspace.restore_missing(root, kata)
+    env.progress.start(kata.slug)
+    env.progress.save()
+    paint = env.paint
+    try:
+        readme = (root / kata.readme).read_text(encoding="utf-8").strip()
+    except OSError:
+        readme = f"> {kata.question}"
+    lines = [paint(f"{kata.title}  ({kata.level}, {kata.points} points)", "bold"), "", readme, ""]
+    lines += [f"Created {f} from the stub." for f in created]
+    lines.append("Edit: " + ", ".join(kata.files))
+    lines.append(f"Then run: kata check      (stuck? kata hint {kata.slug})")
+    return "\n".join(lines)
+
+
+def check(env, katas: list[Kata], echo: Echo) -> bool:
+    from grader.runner import run_many
+
+    root = env.catalogue.root
+    for kata in katas:
+        for rel in kata.files:
+            path = root / rel
+            if path.is_dir():
+                raise KataError(f"{rel} is a folder, but it should be your kata file")
+            if not path.exists():
+                raise KataError(f"{rel} is missing; `kata start {kata.slug}` recreates the stub")
+    results = run_many(env.catalogue, katas, "katas")
+    for kata, result in zip(katas, results, strict=True):
+        echo(report.render_result(env.catalogue, kata, result, env.paint))
+        echo("")
+        env.progress.record(kata.slug, result.status, result.tests_passed, len(result.tests))
+    env.progress.save()
+    echo(report.render_levels(env.catalogue, env.progress, env.paint))
+    ok = all(r.passed for r in results)
+    upcoming = report.next_kata(env.catalogue, env.progress)
+    if ok and upcoming is not None and len(katas) == 1:
+        echo(f"\nPassed! Next: kata start {upcoming.slug}")
+    return ok
+
+
+def hint(env, kata: Kata) -> str:
+    total = len(kata.hints)
+    before = env.progress.hints_shown(kata.slug)
+    shown = env.progress.show_hint(kata.slug, total)
+    env.progress.save()
+    lines = [f"Hint {i}/{total}: {kata.hints[i - 1]}" for i in range(1, shown + 1)]
+    if before >= total:
+        lines.append(f"That was the last hint for {kata.slug}.")
+    return "\n".join(lines)
+
+
+def progress(env) -> str:
+    cat, prog = env.catalogue, env.progress
+    lines = [report.render_levels(cat, prog, env.paint)]
+    hints = sum(prog.hints_shown(k.slug) for k in cat.katas)
+    lines.append(f"\nHints shown: {hints}")
+    upcoming = report.next_kata(cat, prog)
+    lines.append(f"Next: kata start {upcoming.slug}" if upcoming else "Every kata has passed!")
+    return "\n".join(lines)
+
+
+def reset(env, katas: list[Kata]) -> str:
+    lines = []
+    for kata in katas:
+        saved = workspace.reset(env.catalogue.root, kata)
+        where = f"; your files were saved to {saved.relative_to(env.catalogue.root)}" if saved else ""
+        lines.append(f"{kata.slug}: stub restored{where}")
+    return "\n".join(lines)
+
+
+def verify(env, katas: list[Kata], jobs: int | None, echo: Echo) -> bool:
+    from grader.verify import verify as run_verify
+
+    verdicts = run_verify(env.catalogue, katas, jobs)
+    paint = env.paint
+    width = max(len(k.slug) for k in katas)
+    echo(f"{'kata':<{width}}  {'stub':<12}{'solution':<14}{'mutants':<16}verdict")
+    for v in verdicts:
+        echo(f"{v.slug:<{width}}  {v.stub:<12}{v.solution:<14}{v.mutants:<16}"
+             + (paint("ok", "green") if v.ok else paint("FAIL", "red")))
+    bad = [v for v in verdicts if not v.ok]
+    for v in bad:
+        for problem in v.problems:
+            echo(f"{v.slug}: {problem}")
+    echo(f"\n{len(verdicts) - len(bad)} of {len(verdicts)} katas sound")
+    return not bad

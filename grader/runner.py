@@ -1,0 +1,260 @@
+"""Run one kata's suite in an isolated child process and say, as data, what happened.
+
+The chain is plain functions, as in nox: build the command, run it under a wall clock, read the
+plugin's JSON-lines record, and judge it against the tests the *pristine* suite collects. The
+child's stdout is never read: the learner's code controls it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from grader.catalogue import Catalogue, Kata
+
+STATUSES = ("passed", "failed", "error", "timeout", "crashed")
+# Environment variables that would let the learner's shell change what is graded.
+SCRUBBED = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
+            "PYTHONSAFEPATH", "PYTHONINSPECT", "KATA_TREE", "KATA_TREE_PATH", "COV_CORE_SOURCE")
+# pytest exit codes that mean the session stopped short, not that tests failed
+INTERRUPTED = {2: "the run was interrupted (KeyboardInterrupt raised by the code under test?)",
+               3: "pytest stopped with an internal error", 4: "pytest was called wrongly"}
+GRACE = 2.0  # seconds the supervisor gets to clean up after the wall clock runs out
+
+
+@dataclass
+class TestResult:
+    name: str
+    task: int | None
+    status: str  # passed, failed, error, skipped, timeout, memory, exit, missing
+    message: str = ""
+    where: str | None = None
+    duration: float = 0.0
+
+    @property
+    def title(self) -> str:
+        """The plain-language name a learner reads: ``test_retry_reraises`` → ``retry reraises``."""
+        func = self.name.rpartition("::")[2]
+        base, _, params = func.partition("[")
+        title = base.removeprefix("test_").replace("_", " ")
+        return f"{title} [{params}" if params else title
+
+
+@dataclass
+class KataResult:
+    slug: str
+    status: str
+    cause: str = ""  # why it crashed, timed out or errored, in one line
+    tests: list[TestResult] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def tests_passed(self) -> int:
+        return sum(t.status == "passed" for t in self.tests)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "tests_passed": self.tests_passed, "tests_total": len(self.tests)}
+
+
+def pytest_args(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False
+                ) -> list[str]:
+    """Every pytest option of a graded run, fixed here: no configuration file is read."""
+    args = [
+        str(root / kata.test_file),
+        "-c", os.devnull, "--rootdir", str(root), "--noconftest",
+        "-p", "grader.plugin", "-p", "pytest_timeout", "-p", "pytest_asyncio.plugin",
+        "-p", "no:cacheprovider", "-p", "no:stepwise",
+        "-o", f"timeout={kata.limits.test_timeout:g}", "-o", "timeout_method=signal",
+        "-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function",
+        "--kata-tree", tree, "--kata-report", str(report), "-q", "--no-header",
+        "-W", "ignore::pytest.PytestUnraisableExceptionWarning",
+    ]
+    if collect_only:
+        args.append("--collect-only")
+    return args
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the plugins named in pytest_args
+    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    return env
+
+
+def launch(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False
+           ) -> tuple[str, str]:
+    """Run the supervisor; return ("", "") if it finished, else (status, cause)."""
+    command = [sys.executable, "-I", "-m", "grader.child", str(report),
+               str(kata.limits.memory_mb), "--", *pytest_args(root, kata, tree, report, collect_only)]
+    log = report.with_suffix(".log")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=root, env=child_env(), stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            proc.wait(timeout=kata.limits.wall_clock)
+        except subprocess.TimeoutExpired:
+            stop(proc)
+            return "timeout", f"the suite ran longer than its {kata.limits.wall_clock:g} s limit"
+        except BaseException:  # Ctrl-C in the CLI: take the whole kata down with us
+            stop(proc)
+            raise
+    if proc.returncode != 0:
+        tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        return "crashed", f"the grader's supervisor failed ({tail[0]})"
+    return "", ""
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM lets the supervisor kill what escaped the group; SIGKILL the group after a grace."""
+    try:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=GRACE)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def read_report(report: Path) -> list[dict]:
+    records = []
+    try:
+        lines = report.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a crash
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+def judge(slug: str, records: list[dict], expected: list[dict], launch_status: tuple[str, str]
+          ) -> KataResult:
+    """The grading rules: every expected test must have run and passed, and the run finished."""
+    seen = {r["name"]: r for r in records if r.get("event") == "test"}
+    tests = []
+    for want in expected:
+        got = seen.get(want["name"])
+        if got is None:
+            tests.append(TestResult(want["name"], want.get("task"), "missing",
+                                    "did not run (the suite stopped before it, or it was skipped)"))
+        else:
+            tests.append(TestResult(got["name"], want.get("task"), got["status"],
+                                    got.get("message", ""), got.get("where"),
+                                    got.get("duration", 0.0)))
+    status, cause = launch_status
+    exit_record = next((r for r in records if r.get("event") == "exit"), None)
+    finished = next((r for r in records if r.get("event") == "finished"), None)
+    errors = [r for r in records if r.get("event") == "collect_error"]
+    if not status:
+        if exit_record is None:
+            status, cause = "crashed", "the suite ended without a result"
+        elif "signal" in exit_record:
+            status, cause = "crashed", f"killed by signal {signal_name(exit_record['signal'])}"
+        elif not finished:
+            status, cause = "crashed", f"the process exited early (exit code {exit_record['code']})"
+        elif errors:
+            status, cause = "error", errors[0].get("message", "the suite could not be collected")
+        elif finished["exitstatus"] in INTERRUPTED:
+            status, cause = "error", INTERRUPTED[finished["exitstatus"]]
+        elif exits := [t for t in tests if t.status == "exit"]:
+            status, cause = "error", f"SystemExit raised by the code under test ({exits[0].title})"
+        elif any(t.status == "memory" for t in tests):
+            status, cause = "crashed", "the memory limit was reached (MemoryError)"
+        elif any(t.status == "timeout" for t in tests):
+            status, cause = "timeout", "a test ran longer than its time limit"
+        elif expected and all(t.status == "passed" for t in tests):
+            status = "passed"
+        else:
+            status = "failed"
+    return KataResult(slug, status, cause, tests)
+
+
+def signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
+def fingerprint(root: Path, kata: Kata) -> str:
+    """What the expected tests depend on: the suite and the pristine stub."""
+    digest = hashlib.sha256()
+    for rel in (kata.test_file, *(kata.pristine(f) for f in kata.files)):
+        digest.update(rel.encode() + b"\0")
+        try:
+            digest.update((root / rel).read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def expected_tests(root: Path, kata: Kata, workdir: Path) -> list[dict] | None:
+    """The tests the pristine suite collects (on the pristine stub), cached under ``.kata/``."""
+    key = fingerprint(root, kata)
+    cache = root / ".kata" / "cache" / f"{kata.slug}.json"
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data.get("fingerprint") == key:
+            return data["tests"]
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    report = workdir / f"{kata.slug}-collect.jsonl"
+    launch(root, kata, "stubs", report, collect_only=True)
+    collected = next((r["tests"] for r in read_report(report) if r.get("event") == "collected"),
+                     None)
+    if not collected:
+        return None
+    from grader.progress import write_json_atomic  # the one atomic writer
+
+    try:
+        write_json_atomic(cache, {"fingerprint": key, "tests": collected})
+    except OSError:
+        pass  # a cache we cannot write only costs time
+    return collected
+
+
+def run_kata(root: Path, kata: Kata, tree: str = "katas", expected: list[dict] | None = None
+             ) -> KataResult:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"kata-{kata.slug}-") as tmp:
+        workdir = Path(tmp)
+        if expected is None:
+            expected = expected_tests(root, kata, workdir)
+        if expected is None:
+            return KataResult(kata.slug, "error", f"the pristine suite {kata.test_file} collects "
+                              "no tests; run `kata verify` to see why")
+        report = workdir / f"{kata.slug}.jsonl"
+        outcome = launch(root, kata, tree, report)
+        result = judge(kata.slug, read_report(report), expected, outcome)
+    result.duration = time.monotonic() - started
+    return result
+
+
+def run_many(catalogue: Catalogue, katas: Iterable[Kata], tree: str = "katas",
+             jobs: int | None = None) -> list[KataResult]:
+    """Run katas in parallel, one isolated child each; results come back in catalogue order."""
+    katas = list(katas)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(katas) or 1))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lambda k: run_kata(catalogue.root, k, tree), katas))

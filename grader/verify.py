@@ -1,0 +1,179 @@
+"""The author gate: prove every kata sound.
+
+For each kata: every test fails on the pristine stub, every test passes on the reference solution,
+every mutant is rejected by at least one failing test (and imports, or it proves nothing), the
+README, question and hints are there, every test's task is a task of the README, and the slug
+shadows no installed package.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.catalogue import Catalogue, Kata, readme_tasks
+from grader.runner import KataResult, judge, launch, read_report, run_kata
+
+MIN_MUTANTS = 3
+
+
+@dataclass
+class Verdict:
+    slug: str
+    stub: str = ""  # e.g. "14/14 fail"
+    solution: str = ""
+    mutants: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def mutants(root: Path, kata: Kata) -> list[Path]:
+    folder = root / kata.mutants_dir
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if (p.suffix == ".py" or p.is_dir()) and not p.name.startswith(("_", ".")))
+
+
+def mutant_mistake(path: Path) -> str:
+    """The first line of the mutant's docstring: the mistake it makes, in plain words."""
+    for source in ([path] if path.is_file() else sorted(path.rglob("*.py"))):
+        try:
+            doc = ast.get_docstring(ast.parse(source.read_text(encoding="utf-8")))
+        except (OSError, SyntaxError):
+            continue
+        if doc:
+            return doc.strip().splitlines()[0]
+    return ""
+
+
+def build_mutant(root: Path, kata: Kata, mutant: Path, into: Path) -> Path:
+    """Lay the mutant over a copy of the solution; the solution also stays importable as _reference."""
+    solution = root / kata.solution_path
+    into.mkdir(parents=True)
+    if kata.is_package:
+        shutil.copytree(solution, into / kata.slug)
+        shutil.copytree(solution, into / "_reference")
+        shutil.copytree(mutant, into / kata.slug, dirs_exist_ok=True)
+    else:
+        shutil.copy2(solution, into / "_reference.py")
+        shutil.copy2(mutant, into / f"{kata.slug}.py")
+    return into
+
+
+def run_stub(root: Path, kata: Kata) -> tuple[KataResult, list[dict]]:
+    """Run the suite on the pristine stub; what it collects is the expected set of tests."""
+    with tempfile.TemporaryDirectory(prefix=f"kata-verify-{kata.slug}-") as tmp:
+        report = Path(tmp) / "stub.jsonl"
+        outcome = launch(root, kata, "stubs", report)
+        records = read_report(report)
+    expected = next((r["tests"] for r in records if r.get("event") == "collected"), [])
+    return judge(kata.slug, records, expected, outcome), expected
+
+
+def verify_kata(root: Path, kata: Kata, pool: ThreadPoolExecutor) -> Verdict:
+    verdict = Verdict(kata.slug)
+    problems = verdict.problems
+    problems.extend(static_problems(root, kata))
+    solution_ready = (root / kata.solution_path).exists()
+    if not solution_ready:
+        problems.append(f"no reference solution at {kata.solution_path}")
+    found = mutants(root, kata)
+    if len(found) < MIN_MUTANTS:
+        problems.append(f"{len(found)} mutants in {kata.mutants_dir}/, at least {MIN_MUTANTS} needed")
+
+    stub, expected = run_stub(root, kata)
+    if not expected:
+        problems.append(f"the suite collects no tests on the stub ({stub.cause or stub.status})")
+        return verdict
+    tasks = readme_tasks(root, kata)
+    for test in expected:
+        if test.get("task") is None:
+            problems.append(f"{short(test['name'])} has no @pytest.mark.task(n)")
+        elif test["task"] not in tasks:
+            problems.append(f"{short(test['name'])} is marked task {test['task']}, "
+                            f"which {kata.readme} has no '## Task {test['task']}' for")
+    passing = [t for t in stub.tests if t.status == "passed"]
+    verdict.stub = f"{len(stub.tests) - len(passing)}/{len(stub.tests)} fail"
+    problems.extend(f"{short(t.name)} passes on the stub: it grades nothing" for t in passing)
+
+    jobs = {}
+    if solution_ready:
+        jobs["solution"] = pool.submit(run_kata, root, kata, "solutions", expected)
+    tmp = Path(tempfile.mkdtemp(prefix=f"kata-mutants-{kata.slug}-"))
+    try:
+        for mutant in found:
+            if solution_ready:
+                tree = build_mutant(root, kata, mutant, tmp / mutant.stem)
+                jobs[mutant] = pool.submit(run_kata, root, kata, str(tree), expected)
+        if "solution" in jobs:
+            solved = jobs.pop("solution").result()
+            verdict.solution = f"{solved.tests_passed}/{len(solved.tests)} pass"
+            if not solved.passed:
+                problems.append(f"the solution is {solved.status}" + (
+                    f" ({solved.cause})" if solved.cause else ""))
+            problems.extend(f"{short(t.name)} {t.status} on the solution: {t.message}"
+                            for t in solved.tests if t.status != "passed")
+        rejected = 0
+        for mutant, job in jobs.items():
+            result = job.result()
+            name = f"mutant {mutant.stem!r} ({mutant_mistake(mutant) or 'no docstring'})"
+            if result.passed:
+                problems.append(f"{name} passes every test: the suite misses this mistake")
+            elif result.status == "error":
+                problems.append(f"{name} does not even import ({result.cause}): it proves nothing")
+            else:
+                rejected += 1
+        verdict.mutants = f"{rejected}/{len(found)} rejected"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return verdict
+
+
+def static_problems(root: Path, kata: Kata) -> list[str]:
+    problems = []
+    readme = root / kata.readme
+    if not readme.is_file():
+        return [f"no README at {kata.readme}"]
+    text = readme.read_text(encoding="utf-8")
+    if not text.rstrip().endswith(f"kata check {kata.slug}`."):
+        problems.append(f"{kata.readme} must end with: Run `kata check {kata.slug}`.")
+    if _plain(kata.question) not in _plain(text):
+        problems.append(f"{kata.readme} does not quote the catalogue's question")
+    if not readme_tasks(root, kata):
+        problems.append(f"{kata.readme} has no '## Task 1 — ...' headings")
+    if shadows_installed(kata.slug):
+        problems.append(f"the slug {kata.slug!r} shadows an installed package or module")
+    return problems
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("`", "").replace("*", "").split()).lower()
+
+
+def shadows_installed(slug: str) -> bool:
+    try:
+        return importlib.util.find_spec(slug) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def short(nodeid: str) -> str:
+    return nodeid.rpartition("::")[2]
+
+
+def verify(catalogue: Catalogue, katas: list[Kata], jobs: int | None = None) -> list[Verdict]:
+    # Katas are checked side by side; each kata's solution and mutant runs share the same pool.
+    workers = jobs or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=workers) as runs, \
+            ThreadPoolExecutor(max_workers=workers) as katas_pool:
+        return list(katas_pool.map(lambda k: verify_kata(catalogue.root, k, runs), katas))

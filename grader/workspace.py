@@ -1,0 +1,57 @@
+"""The learner's files: recreate a missing stub, back up before any overwrite, restore a stub.
+
+Nothing here overwrites a learner's file without first copying it to
+``.kata/backups/<slug>-<timestamp>/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from grader.catalogue import Kata
+from grader.errors import KataError
+from grader.progress import STATE_DIR, stamp
+
+
+def missing_files(root: Path, kata: Kata) -> list[str]:
+    return [f for f in kata.files if not (root / f).exists()]
+
+
+def restore_missing(root: Path, kata: Kata) -> list[str]:
+    """Copy the pristine stub over any learner file that does not exist; never touch one that does."""
+    created = missing_files(root, kata)
+    for rel in created:
+        _copy(root / kata.pristine(rel), root / rel)
+    return created
+
+
+def backup(root: Path, kata: Kata) -> Path | None:
+    """Copy the learner's current files for ``kata``; returns the folder, or None if none exist."""
+    present = [f for f in kata.files if (root / f).exists()]
+    if not present:
+        return None
+    folder = root / STATE_DIR / "backups" / f"{kata.slug}-{stamp()}"
+    for rel in present:
+        source = root / rel
+        if source.is_dir():
+            raise KataError(f"{rel} is a folder, but kata {kata.slug!r} expects a file there; "
+                            "move it away, then try again")
+        _copy(source, folder / rel)
+    return folder
+
+
+def reset(root: Path, kata: Kata) -> Path | None:
+    """Back up the learner's files, then restore every file of the kata from its pristine copy."""
+    saved = backup(root, kata)
+    for rel in kata.files:
+        _copy(root / kata.pristine(rel), root / rel)
+    return saved
+
+
+def _copy(source: Path, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    except OSError as exc:
+        raise KataError(f"cannot copy {source} to {target} ({exc.strerror or exc})") from None
