@@ -197,3 +197,50 @@ def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
 
     katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
     sys.exit(0 if commands.verify(env, katas, jobs, echo=click.echo) else 1)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "markdown",
+                                                     "classroom50"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of standard output.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 unless every graded kata passes (one workflow step per kata).")
+@click.option("--extra-tests", type=click.Path(path_type=Path, file_okay=False),
+              envvar="CLASSROOM50_BUNDLE_DIR", help="A folder of teacher-only tests "
+              "(test_<slug>*.py) that count too [default: $CLASSROOM50_BUNDLE_DIR].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
+@pass_env
+def grade(env: Env, slugs: tuple[str, ...], fmt: str, output: Path | None, strict: bool,
+          extra_tests: Path | None, jobs: int | None) -> None:
+    """Grade every kata (or SLUGS), each isolated, for a teacher.
+
+    \b
+    Exit codes: 0 graded (with --strict: and every graded kata passed),
+    1 with --strict: a graded kata did not pass, 2 usage error,
+    3 tampering with the tests or grader was found, 4 the grading itself broke.
+    """
+    from grader import grading
+
+    try:
+        katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
+    except grading.KataError as exc:
+        if exc.exit_code == 2:
+            raise
+        raise grading.GradingError(str(exc)) from None
+    book = grading.grade(env.catalogue, katas, extra_dir=extra_tests, jobs=jobs)
+    if fmt == "classroom50":
+        click.echo(grading.write_classroom50(book, output))
+    else:
+        text = grading.render(book, fmt)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            grading.write_output(text, output)
+    if book.tampered:
+        click.echo("tampering found: " + "; ".join(
+            t for g in book.grades for t in g.tampered), err=True)
+        sys.exit(3)
+    sys.exit(1 if strict and not all(g.passed for g in book.grades) else 0)

@@ -42,6 +42,11 @@ class TestResult:
     duration: float = 0.0
 
     @property
+    def hidden(self) -> bool:
+        """A teacher's extra test: counted, but its name and code stay out of the feedback."""
+        return not self.name.startswith("tests/katas/")
+
+    @property
     def title(self) -> str:
         """The plain-language name a learner reads: ``test_retry_reraises`` → ``retry reraises``."""
         func = self.name.rpartition("::")[2]
@@ -70,11 +75,11 @@ class KataResult:
         return {**asdict(self), "tests_passed": self.tests_passed, "tests_total": len(self.tests)}
 
 
-def pytest_args(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False
-                ) -> list[str]:
+def pytest_args(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False,
+                extra: tuple[Path, ...] = ()) -> list[str]:
     """Every pytest option of a graded run, fixed here: no configuration file is read."""
     args = [
-        str(root / kata.test_file),
+        str(root / kata.test_file), *map(str, extra),
         "-c", os.devnull, "--rootdir", str(root), "--noconftest",
         "-p", "grader.plugin", "-p", "pytest_timeout", "-p", "pytest_asyncio.plugin",
         "-p", "no:cacheprovider", "-p", "no:stepwise",
@@ -95,11 +100,16 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def launch(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False
-           ) -> tuple[str, str]:
+# The child imports *this* grader (the teacher's, when grading a class), whatever is installed.
+BOOT = ("import sys; sys.path.insert(0, {path!r}); from grader.child import main; "
+        "sys.exit(main(sys.argv[1:]))").format(path=str(Path(__file__).resolve().parent.parent))
+
+
+def launch(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False,
+           extra: tuple[Path, ...] = ()) -> tuple[str, str]:
     """Run the supervisor; return ("", "") if it finished, else (status, cause)."""
-    command = [sys.executable, "-I", "-m", "grader.child", str(report),
-               str(kata.limits.memory_mb), "--", *pytest_args(root, kata, tree, report, collect_only)]
+    command = [sys.executable, "-I", "-c", BOOT, str(report), str(kata.limits.memory_mb), "--",
+               *pytest_args(root, kata, tree, report, collect_only, extra)]
     log = report.with_suffix(".log")
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=root, env=child_env(), stdin=subprocess.DEVNULL,
@@ -197,22 +207,23 @@ def signal_name(number: int) -> str:
         return str(number)
 
 
-def fingerprint(root: Path, kata: Kata) -> str:
-    """What the expected tests depend on: the suite and the pristine stub."""
+def fingerprint(root: Path, kata: Kata, extra: tuple[Path, ...] = ()) -> str:
+    """What the expected tests depend on: the suite, extra tests and the pristine stub."""
     digest = hashlib.sha256()
-    for rel in (kata.test_file, *(kata.pristine(f) for f in kata.files)):
-        digest.update(rel.encode() + b"\0")
+    for path in (kata.test_file, *(kata.pristine(f) for f in kata.files), *extra):
+        digest.update(str(path).encode() + b"\0")
         try:
-            digest.update((root / rel).read_bytes())
+            digest.update((root / path).read_bytes())
         except OSError:
             digest.update(b"<missing>")
     return digest.hexdigest()
 
 
-def expected_tests(root: Path, kata: Kata, workdir: Path) -> list[dict] | None:
+def expected_tests(root: Path, kata: Kata, workdir: Path, extra: tuple[Path, ...] = ()
+                   ) -> list[dict] | None:
     """The tests the pristine suite collects (on the pristine stub), cached under ``.kata/``."""
-    key = fingerprint(root, kata)
-    cache = root / ".kata" / "cache" / f"{kata.slug}.json"
+    key = fingerprint(root, kata, extra)
+    cache = root / ".kata" / "cache" / f"{kata.slug}{'-extra' if extra else ''}.json"
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data.get("fingerprint") == key:
@@ -220,7 +231,7 @@ def expected_tests(root: Path, kata: Kata, workdir: Path) -> list[dict] | None:
     except (OSError, ValueError, KeyError, AttributeError):
         pass
     report = workdir / f"{kata.slug}-collect.jsonl"
-    launch(root, kata, "stubs", report, collect_only=True)
+    launch(root, kata, "stubs", report, collect_only=True, extra=extra)
     collected = next((r["tests"] for r in read_report(report) if r.get("event") == "collected"),
                      None)
     if not collected:
@@ -234,27 +245,31 @@ def expected_tests(root: Path, kata: Kata, workdir: Path) -> list[dict] | None:
     return collected
 
 
-def run_kata(root: Path, kata: Kata, tree: str = "katas", expected: list[dict] | None = None
-             ) -> KataResult:
+def run_kata(root: Path, kata: Kata, tree: str = "katas", expected: list[dict] | None = None,
+             extra: tuple[Path, ...] = ()) -> KataResult:
+    """Grade ``tree``'s module for ``kata``; ``extra`` test files (a teacher's hidden tests) count."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"kata-{kata.slug}-") as tmp:
         workdir = Path(tmp)
         if expected is None:
-            expected = expected_tests(root, kata, workdir)
+            expected = expected_tests(root, kata, workdir, extra)
         if expected is None:
             return KataResult(kata.slug, "error", f"the pristine suite {kata.test_file} collects "
                               "no tests; run `kata verify` to see why")
         report = workdir / f"{kata.slug}.jsonl"
-        outcome = launch(root, kata, tree, report)
+        outcome = launch(root, kata, tree, report, extra=extra)
         result = judge(kata.slug, read_report(report), expected, outcome)
     result.duration = time.monotonic() - started
     return result
 
 
 def run_many(catalogue: Catalogue, katas: Iterable[Kata], tree: str = "katas",
-             jobs: int | None = None) -> list[KataResult]:
+             jobs: int | None = None, extra: dict[str, tuple[Path, ...]] | None = None
+             ) -> list[KataResult]:
     """Run katas in parallel, one isolated child each; results come back in catalogue order."""
     katas = list(katas)
+    extra = extra or {}
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(katas) or 1))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda k: run_kata(catalogue.root, k, tree), katas))
+        return list(pool.map(
+            lambda k: run_kata(catalogue.root, k, tree, extra=extra.get(k.slug, ())), katas))

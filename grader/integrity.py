@@ -1,0 +1,103 @@
+"""The integrity manifest of a release: sha256 of the tests, the pytest configuration, the
+catalogue and the grader. In a repository the learner controls this is a check that catches
+edits, not a lock: the README says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.catalogue import Catalogue
+
+MANIFEST = "kata-manifest.json"
+SCHEMA = "kata/manifest/v1"
+ALL = "*"  # tampering that touches every kata (the grader, the configuration, the catalogue)
+ROOT_FILES = ("pyproject.toml", "katas.toml")
+# Files that would configure pytest if anything loaded them; the grader never does.
+PYTEST_CONFIGS = ("conftest.py", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg")
+
+
+def protected_files(root: Path) -> list[str]:
+    found = [f for f in ROOT_FILES if (root / f).is_file()]
+    for folder in ("tests", "grader"):
+        found += [p.relative_to(root).as_posix() for p in sorted((root / folder).rglob("*"))
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    return sorted(found)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(root: Path) -> dict:
+    return {"schema": SCHEMA, "files": {rel: sha256(root / rel) for rel in protected_files(root)}}
+
+
+def write(root: Path) -> Path:
+    path = root / MANIFEST
+    path.write_text(json.dumps(build(root), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class Integrity:
+    checked: bool  # False where there is no manifest (an author's repository)
+    tampered: dict[str, list[str]] = field(default_factory=dict)  # slug or ALL -> "file: how"
+    warnings: list[str] = field(default_factory=list)
+
+    def for_kata(self, slug: str) -> list[str]:
+        return self.tampered.get(slug, []) + self.tampered.get(ALL, [])
+
+
+def owner(rel: str, slugs: list[str]) -> str:
+    """Which kata a protected file belongs to, or ALL."""
+    name = Path(rel).name
+    for slug in slugs:
+        if rel.startswith("tests/katas/") and name.removesuffix(".py") in (
+                f"test_{slug}", *(f"test_{slug}_{s}" for s in ("extra", "hidden"))):
+            return slug
+        if rel == f"tests/stubs/{slug}.py" or rel.startswith(f"tests/stubs/{slug}/"):
+            return slug
+    return ALL
+
+
+def check(root: Path, catalogue: Catalogue) -> Integrity:
+    warnings = [f"{p.relative_to(root)}: learner-added pytest configuration, never loaded"
+                for p in _configs(root)]
+    path = root / MANIFEST
+    if not path.is_file():
+        return Integrity(False, warnings=warnings)
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return Integrity(True, {ALL: [f"{MANIFEST}: unreadable or edited"]}, warnings)
+    tampered: dict[str, list[str]] = {}
+    present = set(protected_files(root))
+    for rel in sorted(present | set(recorded)):
+        if rel not in recorded:
+            how = "added"
+        elif rel not in present:
+            how = "deleted"
+        elif sha256(root / rel) != recorded[rel]:
+            how = "edited"
+        else:
+            continue
+        tampered.setdefault(owner(rel, catalogue.slugs), []).append(f"{rel}: {how}")
+    return Integrity(True, tampered, warnings)
+
+
+def _configs(root: Path) -> list[Path]:
+    skip = {".venv", "venv", ".git", ".nox", "node_modules", ".kata"}
+    found = []
+    for name in PYTEST_CONFIGS:
+        for p in root.rglob(name):
+            if skip.isdisjoint(p.relative_to(root).parts) and p.parent != root / "grader":
+                if name == "setup.cfg" and "[tool:pytest]" not in p.read_text(errors="ignore"):
+                    continue
+                if name == "tox.ini" and "[pytest]" not in p.read_text(errors="ignore"):
+                    continue
+                found.append(p)
+    return sorted(found)
