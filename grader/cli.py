@@ -244,3 +244,18 @@ def grade(env: Env, slugs: tuple[str, ...], fmt: str, output: Path | None, stric
             t for g in book.grades for t in g.tampered), err=True)
         sys.exit(3)
     sys.exit(1 if strict and not all(g.passed for g in book.grades) else 0)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a non-empty FOLDER (kept as a backup).")
+@pass_env
+def release(env: Env, folder: Path, force: bool) -> None:
+    """Write the learner's template to FOLDER and the teacher's bundle beside it, then prove it."""
+    from grader.release import release as write_release
+
+    template, bundle, notes = write_release(env.catalogue, folder, force)
+    for note in notes:
+        click.echo(note)
+    click.echo(f"template: {template}\nteacher's bundle: {bundle}\n"
+               "self-check passed: the template grades to 0 and holds no solution code")

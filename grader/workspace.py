@@ -55,3 +55,28 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
     except OSError as exc:
         raise KataError(f"cannot copy {source} to {target} ({exc.strerror or exc})") from None
+
+
+MAX_SUBMITTED_FILE = 1024 * 1024  # bytes; a kata file larger than this is not a kata file
+
+
+def collect_submission(submission: Path, katas: list[Kata], into: Path) -> list[str]:
+    """Copy only the learner's kata files from a submission into ``into`` (a tree to grade).
+
+    Everything else in the submission (tests, configuration, a grader of its own) is ignored, so
+    that only the teacher's pristine copy decides the grade. Links are not followed.
+    """
+    problems = []
+    for kata in katas:
+        for rel in kata.files:
+            source = submission / rel
+            if source.is_symlink() or (source.exists() and not source.is_file()):
+                problems.append(f"{rel}: not a regular file, ignored")
+                continue
+            if not source.exists():
+                continue
+            if source.stat().st_size > MAX_SUBMITTED_FILE:
+                problems.append(f"{rel}: larger than {MAX_SUBMITTED_FILE} bytes, ignored")
+                continue
+            _copy(source, into / rel.removeprefix("katas/"))
+    return problems
