@@ -259,3 +259,23 @@ def release(env: Env, folder: Path, force: bool) -> None:
         click.echo(note)
     click.echo(f"template: {template}\nteacher's bundle: {bundle}\n"
                "self-check passed: the template grades to 0 and holds no solution code")
+
+
+@main.command("grade-all")
+@click.argument("root", type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."),
+              show_default=True, help="Where grades.csv and the class report go.")
+@click.option("--extra-tests", type=click.Path(path_type=Path, file_okay=False),
+              envvar="CLASSROOM50_BUNDLE_DIR", help="A folder of teacher-only tests.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
+@pass_env
+def grade_all(env: Env, root: Path, output_dir: Path, extra_tests: Path | None,
+              jobs: int | None) -> None:
+    """Grade every submission folder under ROOT against this repository's pristine tests."""
+    from grader.gradeall import grade_all as run, write_reports
+
+    graded = run(env.catalogue, root, extra_tests, jobs)
+    for sub in graded:
+        click.echo(f"{sub.name}: {sub.book.score}/{sub.book.max_score}")
+    for path in write_reports(env.catalogue, graded, output_dir):
+        click.echo(f"wrote {path}")
