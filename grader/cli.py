@@ -165,12 +165,40 @@ def hint(env: Env, slug: str | None) -> None:
 
 
 @main.command()
+@click.option("--svg", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a progress badge (SVG) to this file.")
 @pass_env
-def progress(env: Env) -> None:
-    """Your progress per level, with points and the suggested next kata."""
+def progress(env: Env, svg: Path | None) -> None:
+    """Your progress per level, with points, hints used and the suggested next kata."""
     from grader import commands
 
-    click.echo(commands.progress(env))
+    click.echo(commands.progress(env, svg))
+
+
+@main.command()
+@click.argument("slug")
+@pass_env
+def solution(env: Env, slug: str) -> None:
+    """Show SLUG's reference solution, once your own passes."""
+    from grader import commands
+
+    click.echo(commands.solution(env, env.catalogue.get(slug)))
+
+
+@main.command()
+@click.argument("slug", required=False)
+@click.option("--poll/--events", default=None,
+              help="Force polling, or native file events (default: events, polling if they "
+              "do not arrive).")
+@pass_env
+def watch(env: Env, slug: str | None, poll: bool | None) -> None:
+    """Re-run the check of SLUG (default: the current kata) on every save."""
+    from grader import commands
+    from grader.watch import watch as run_watch
+
+    kata = env.kata_or_current(slug)
+    commands.start(env, kata)  # makes it current; recreates a missing stub, overwrites nothing
+    run_watch(env, kata, poll, click.echo, lambda: commands.check(env, [kata], echo=click.echo))
 
 
 @main.command()

@@ -60,6 +60,32 @@ def check(env, katas: list[Kata], echo: Echo) -> bool:
     return ok
 
 
+def solution(env, kata: Kata) -> str:
+    root = env.catalogue.root
+    path = root / kata.solution_path
+    if not path.exists():
+        raise KataError("this repository has no reference solutions (a class release keeps "
+                        "them with the teacher)")
+    if not env.progress.has_passed(kata.slug):
+        raise KataError(f"the solution of {kata.slug} unlocks once it passes: run `kata check "
+                        f"{kata.slug}` until it is green")
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    parts = []
+    for file in files:
+        code = file.read_text(encoding="utf-8")
+        if env.color:
+            from io import StringIO
+
+            from rich.console import Console
+            from rich.syntax import Syntax
+
+            buffer = StringIO()
+            Console(file=buffer, force_terminal=True).print(Syntax(code, "python"))
+            code = buffer.getvalue()
+        parts.append(env.paint(f"# {file.relative_to(root)}", "bold") + "\n" + code)
+    return "\n".join(parts)
+
+
 def hint(env, kata: Kata) -> str:
     total = len(kata.hints)
     before = env.progress.hints_shown(kata.slug)
@@ -71,11 +97,22 @@ def hint(env, kata: Kata) -> str:
     return "\n".join(lines)
 
 
-def progress(env) -> str:
+def progress(env, svg=None) -> str:
     cat, prog = env.catalogue, env.progress
     lines = [report.render_levels(cat, prog, env.paint)]
-    hints = sum(prog.hints_shown(k.slug) for k in cat.katas)
-    lines.append(f"\nHints shown: {hints}")
+    hints = {k.slug: prog.hints_shown(k.slug) for k in cat.katas if prog.hints_shown(k.slug)}
+    used = ", ".join(f"{slug} {n}/{len(cat.get(slug).hints)}" for slug, n in hints.items())
+    lines.append(f"\nHints shown: {sum(hints.values())}" + (f" ({used})" if used else ""))
+    if svg is not None:
+        from grader.html import progress_badge
+
+        levels = [(level.capitalize(), sum(prog.status(k.slug) == "passed" for k in katas),
+                   len(katas)) for level, katas in cat.by_level().items() if katas]
+        try:
+            svg.write_text(progress_badge(levels), encoding="utf-8")
+        except OSError as exc:
+            raise KataError(f"cannot write {svg} ({exc.strerror or exc})") from None
+        lines.append(f"Badge written to {svg}")
     upcoming = report.next_kata(cat, prog)
     lines.append(f"Next: kata start {upcoming.slug}" if upcoming else "Every kata has passed!")
     return "\n".join(lines)
