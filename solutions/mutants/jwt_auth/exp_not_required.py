@@ -1,0 +1,16 @@
+"""decode_token does not require `exp`, so a token without one never expires.
+
+PyJWT only checks the expiry of a token that has an `exp` claim; a forged or careless token
+without it is accepted forever unless options={"require": ["exp", ...]} says otherwise.
+"""
+
+import _reference
+import jwt
+from _reference import *
+
+
+def decode_token(token, secret):
+    return jwt.decode(token, secret, algorithms=["HS256"])
+
+
+_reference.decode_token = decode_token

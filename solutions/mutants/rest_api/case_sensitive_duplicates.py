@@ -1,0 +1,16 @@
+"""Checks uniqueness with ==, so "Ann@Example.COM" slips past an existing "ann@example.com"."""
+
+import _reference
+from _reference import *
+
+
+def _check_unique(self, data, ignore_id=None):
+    for user in self.users.values():
+        if user["id"] == ignore_id:
+            continue
+        for name in _reference.FIELDS:
+            if user[name] == data[name]:
+                raise _reference.ApiError(409, f"a user with this {name} already exists")
+
+
+_reference.UserStore._check_unique = _check_unique

@@ -1,0 +1,170 @@
+"""A RESTful ``/users`` resource in Flask: reference solution.
+
+Each app built by :func:`create_app` owns its own in-memory store, so two apps (two tests, two
+workers) never see each other's data. Every error is JSON with a ``message``; no route touches the
+session, so no response sets a cookie: each request carries everything the server needs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+MAX_USERNAME = 50
+FIELDS = ("username", "email")
+# Deliberately simple: one "@", something on each side, no whitespace.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+class ApiError(Exception):
+    """An error the client caused; turned into a JSON response by the error handler."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class UserStore:
+    """Users of one app. A lock, because a threaded server may run two requests at once."""
+
+    users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    next_id: int = 1
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _check_unique(self, data: dict[str, str], ignore_id: int | None = None) -> None:
+        for user in self.users.values():
+            if user["id"] == ignore_id:
+                continue
+            for name in FIELDS:
+                # Compare case-insensitively: "Ann@Example.com" is the same mailbox as "ann@...".
+                if user[name].casefold() == data[name].casefold():
+                    raise ApiError(409, f"a user with this {name} already exists")
+
+    def create(self, data: dict[str, str]) -> dict[str, Any]:
+        with self.lock:
+            self._check_unique(data)
+            user = {"id": self.next_id, **data}
+            self.users[self.next_id] = user
+            self.next_id += 1
+            return dict(user)
+
+    def get(self, user_id: int) -> dict[str, Any]:
+        with self.lock:
+            if user_id not in self.users:
+                raise ApiError(404, f"no user with id {user_id}")
+            return dict(self.users[user_id])
+
+    def replace(self, user_id: int, data: dict[str, str]) -> dict[str, Any]:
+        with self.lock:
+            if user_id not in self.users:
+                raise ApiError(404, f"no user with id {user_id}")
+            self._check_unique(data, ignore_id=user_id)
+            user = {"id": user_id, **data}
+            self.users[user_id] = user
+            return dict(user)
+
+    def delete(self, user_id: int) -> None:
+        with self.lock:
+            if self.users.pop(user_id, None) is None:
+                raise ApiError(404, f"no user with id {user_id}")
+
+    def page(self, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+        with self.lock:
+            ordered = sorted(self.users.values(), key=lambda u: u["id"])
+            start = (page - 1) * per_page
+            return [dict(u) for u in ordered[start : start + per_page]], len(ordered)
+
+
+def read_user_body() -> dict[str, str]:
+    """The validated JSON body of a create or replace request, or an ApiError."""
+    if not request.is_json:
+        raise ApiError(415, "send the body as JSON with Content-Type: application/json")
+    # silent=True returns None for malformed JSON instead of raising an HTML 400.
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "the request body is not valid JSON")
+    if not isinstance(data, dict):
+        raise ApiError(422, f"the body must be a JSON object, not {type(data).__name__}")
+    problems = [f"unknown field {name!r}" for name in data if name not in FIELDS]
+    for name in FIELDS:
+        value = data.get(name)
+        if name not in data:
+            problems.append(f"{name} is required")
+        elif not isinstance(value, str):
+            problems.append(f"{name} must be a string, not {type(value).__name__}")
+    if not problems:
+        username, email = data["username"].strip(), data["email"].strip()
+        if not 1 <= len(username) <= MAX_USERNAME:
+            problems.append(f"username must be 1 to {MAX_USERNAME} characters")
+        if not EMAIL.fullmatch(email):
+            problems.append("email must look like name@domain")
+    if problems:
+        raise ApiError(422, "; ".join(problems))
+    return {"username": username, "email": email}
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A query-string integer within [low, high], or a 400."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    # isdecimal() rejects "-1", "1.5", " 2" and "", which int() would partly accept.
+    if not raw.isdecimal() or not low <= int(raw) <= high:
+        raise ApiError(400, f"{name} must be an integer from {low} to {high}, got {raw!r}")
+    return int(raw)
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    store = UserStore()  # one per app: nothing shared at module level
+    app.extensions["users"] = store
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> tuple[Response, int]:
+        return jsonify(error=HTTPStatus(error.status).phrase, message=error.message), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        # get_response() keeps the headers werkzeug chose, e.g. Allow on a 405.
+        response = error.get_response()
+        response.data = app.json.dumps({"error": error.name, "message": error.description})
+        response.content_type = "application/json"
+        return response
+
+    @app.get("/users")
+    def list_users() -> Response:
+        page = int_arg("page", 1, 1, 1_000_000)
+        per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+        items, total = store.page(page, per_page)
+        return jsonify(items=items, page=page, per_page=per_page, total=total)
+
+    @app.post("/users")
+    def create_user() -> tuple[Response, int, dict[str, str]]:
+        user = store.create(read_user_body())
+        return jsonify(user), 201, {"Location": url_for("get_user", user_id=user["id"])}
+
+    @app.get("/users/<int:user_id>")
+    def get_user(user_id: int) -> Response:
+        return jsonify(store.get(user_id))
+
+    @app.put("/users/<int:user_id>")
+    def replace_user(user_id: int) -> Response:
+        store.get(user_id)  # 404 before validating the body of a request for nothing
+        return jsonify(store.replace(user_id, read_user_body()))
+
+    @app.delete("/users/<int:user_id>")
+    def delete_user(user_id: int) -> tuple[str, int]:
+        store.delete(user_id)
+        return "", 204
+
+    return app

@@ -1,0 +1,298 @@
+"""Tests for the async_basics kata (pytest-asyncio runs the `async def` tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+
+import pytest
+from async_basics import fetch_all, gather_limited, run_blocking, with_timeout
+
+WAIT = 0.5  # the longest a test waits for something that a correct solution does at once
+
+
+class Tracker:
+    """Jobs that record when they start and how many of them are running at the same time."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.peak = 0
+        self.started: list[str] = []
+        self.finished: list[str] = []
+        self.cancelled: list[str] = []
+
+    async def job(self, name: str, delay: float = 0.01, error: BaseException | None = None):
+        self.started.append(name)
+        self.running += 1
+        self.peak = max(self.peak, self.running)
+        try:
+            await asyncio.sleep(delay)
+            if error is not None:
+                raise error
+            self.finished.append(name)
+            return name.upper()
+        except asyncio.CancelledError:
+            self.cancelled.append(name)
+            raise
+        finally:
+            self.running -= 1
+
+
+async def never_called() -> str:
+    return "unused"
+
+
+# --- Task 1: run_blocking ----------------------------------------------------------------------
+
+
+@pytest.mark.task(1)
+async def test_run_blocking_returns_the_result_and_passes_arguments():
+    got = await run_blocking(pow, 2, 10)
+    assert got == 1024, f"await run_blocking(pow, 2, 10) returned {got!r}; expected 1024"
+    got = await run_blocking(int, "ff", base=16)
+    assert got == 255, f"await run_blocking(int, 'ff', base=16) returned {got!r}; expected 255"
+
+
+@pytest.mark.task(1)
+async def test_run_blocking_runs_the_function_in_another_thread():
+    loop_thread = threading.get_ident()
+    got = await run_blocking(threading.get_ident)
+    assert got != loop_thread, (
+        "run_blocking(f) ran f in the event loop's own thread; expected a worker thread "
+        "(asyncio.to_thread)"
+    )
+
+
+@pytest.mark.task(1)
+async def test_event_loop_keeps_running_while_a_blocking_call_waits():
+    heartbeat_ran = threading.Event()
+
+    async def heartbeat():
+        for _ in range(3):
+            await asyncio.sleep(0)
+        heartbeat_ran.set()
+
+    def blocking():  # blocks its thread until the heartbeat coroutine has run
+        return heartbeat_ran.wait(timeout=WAIT)
+
+    beat = asyncio.create_task(heartbeat())
+    got = await run_blocking(blocking)
+    await beat
+    assert got is True, (
+        "while run_blocking(blocking) was waiting, the heartbeat coroutine never ran: "
+        "the blocking call froze the event loop (use asyncio.to_thread)"
+    )
+
+
+@pytest.mark.task(1)
+async def test_heartbeat_keeps_ticking_during_time_sleep_offloaded_to_a_thread():
+    ticks = 0
+
+    async def heartbeat():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    beat = asyncio.create_task(heartbeat())
+    try:
+        await run_blocking(time.sleep, 0.2)
+    finally:
+        beat.cancel()
+    assert ticks >= 3, (
+        f"a heartbeat every 0.01 s ticked {ticks} times during run_blocking(time.sleep, 0.2); "
+        "expected many: time.sleep must not run on the event loop"
+    )
+
+
+@pytest.mark.task(1)
+async def test_run_blocking_propagates_the_functions_exception():
+    with pytest.raises(ValueError, match="invalid literal"):
+        await run_blocking(int, "not a number")
+
+
+@pytest.mark.task(1)
+async def test_run_blocking_rejects_something_that_is_not_callable():
+    with pytest.raises(TypeError):
+        await run_blocking(42)
+
+
+# --- Task 2: with_timeout ----------------------------------------------------------------------
+
+
+@pytest.mark.task(2)
+async def test_with_timeout_returns_the_result_when_in_time():
+    got = await with_timeout(asyncio.sleep(0, result="done"), 1)
+    assert got == "done", f"with_timeout(sleep(0, result='done'), 1) returned {got!r}"
+
+
+@pytest.mark.task(2)
+async def test_with_timeout_raises_timeout_error_and_cancels_the_work():
+    tracker = Tracker()
+    with pytest.raises(TimeoutError):
+        await with_timeout(tracker.job("slow", delay=10), 0.05)
+    assert tracker.cancelled == ["slow"], (
+        f"after the timeout the job was cancelled={tracker.cancelled!r}; expected ['slow']: "
+        "the timed-out work must be cancelled, not left running"
+    )
+
+
+@pytest.mark.task(2)
+async def test_with_timeout_lets_the_coroutines_own_exception_through():
+    tracker = Tracker()
+    with pytest.raises(KeyError):
+        await with_timeout(tracker.job("bad", delay=0, error=KeyError("id")), 1)
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("seconds", [0, -1, math.nan, math.inf])
+async def test_with_timeout_rejects_a_nonsense_number_of_seconds(seconds):
+    with pytest.raises(ValueError):
+        await with_timeout(never_called(), seconds)
+
+
+@pytest.mark.task(2)
+async def test_with_timeout_rejects_a_function_that_was_not_called():
+    with pytest.raises(TypeError):
+        await with_timeout(never_called, 1)
+
+
+# --- Task 3: fetch_all -------------------------------------------------------------------------
+
+
+@pytest.mark.task(3)
+async def test_fetch_all_returns_results_in_input_order():
+    tracker = Tracker()
+    coros = [
+        tracker.job(n, delay=d) for n, d in [("a", 0.04), ("b", 0.03), ("c", 0.0), ("d", 0.01)]
+    ]
+    got = await fetch_all(coros)
+    assert got == ["A", "B", "C", "D"], (
+        f"fetch_all returned {got!r}; expected ['A', 'B', 'C', 'D'] (input order, not finish order)"
+    )
+
+
+@pytest.mark.task(3)
+async def test_fetch_all_runs_every_coroutine_at_the_same_time():
+    tracker = Tracker()
+    got = await fetch_all(tracker.job(f"j{i}") for i in range(6))
+    assert len(got) == 6, f"fetch_all of 6 jobs returned {got!r}"
+    assert tracker.peak == 6, (
+        f"at most {tracker.peak} of 6 jobs were running at once; expected 6 "
+        "(awaiting one after the other is sequential, not concurrent)"
+    )
+
+
+@pytest.mark.task(3)
+async def test_fetch_all_of_nothing_is_an_empty_list():
+    got = await fetch_all([])
+    assert got == [], f"await fetch_all([]) returned {got!r}; expected []"
+
+
+@pytest.mark.task(3)
+async def test_fetch_all_raises_the_first_error_and_cancels_the_others():
+    tracker = Tracker()
+    boom = ValueError("upstream said no")
+    coros = [
+        tracker.job("slow1", delay=5),
+        tracker.job("bad", delay=0.01, error=boom),
+        tracker.job("slow2", delay=5),
+    ]
+    with pytest.raises(ValueError) as excinfo:
+        await asyncio.wait_for(fetch_all(coros), WAIT * 4)
+    assert excinfo.value is boom, f"fetch_all raised {excinfo.value!r}; expected the job's {boom!r}"
+    assert sorted(tracker.cancelled) == ["slow1", "slow2"], (
+        f"when one job failed, the cancelled siblings were {tracker.cancelled!r}; expected "
+        "['slow1', 'slow2'] (asyncio.gather leaves them running; asyncio.TaskGroup cancels them)"
+    )
+
+
+@pytest.mark.task(3)
+async def test_fetch_all_rejects_items_that_are_not_coroutines():
+    with pytest.raises(TypeError):
+        await fetch_all([never_called(), never_called])
+    with pytest.raises(TypeError):
+        await fetch_all([1, 2])
+
+
+# --- Task 4: gather_limited --------------------------------------------------------------------
+
+
+@pytest.mark.task(4)
+async def test_gather_limited_never_runs_more_than_limit_at_once():
+    tracker = Tracker()
+    names = [f"j{i}" for i in range(10)]
+    got = await gather_limited([tracker.job(n) for n in names], limit=3)
+    want = [n.upper() for n in names]
+    assert got == want, f"gather_limited(10 jobs, limit=3) returned {got!r}; expected {want!r}"
+    assert tracker.peak == 3, (
+        f"with limit=3, at most {tracker.peak} jobs ran at once; expected exactly 3 "
+        "(more: the limit is ignored; fewer: the jobs are not concurrent)"
+    )
+
+
+@pytest.mark.task(4)
+async def test_gather_limited_with_a_high_limit_runs_everything_together():
+    tracker = Tracker()
+    got = await gather_limited([tracker.job(f"j{i}") for i in range(4)], limit=50)
+    assert got == ["J0", "J1", "J2", "J3"], f"gather_limited(4 jobs, limit=50) returned {got!r}"
+    assert tracker.peak == 4, f"with limit=50, at most {tracker.peak} of 4 jobs ran at once"
+
+
+@pytest.mark.task(4)
+async def test_gather_limited_starts_the_next_job_as_soon_as_any_slot_frees():
+    release = asyncio.Event()
+    order: list[str] = []
+
+    async def long():
+        await release.wait()  # only the last short job releases it
+        order.append("long")
+        return "long"
+
+    async def short(name, last=False):
+        await asyncio.sleep(0)
+        order.append(name)
+        if last:
+            release.set()
+        return name
+
+    coros = [long(), short("s1"), short("s2"), short("s3", last=True)]
+    try:
+        async with asyncio.timeout(WAIT):
+            got = await gather_limited(coros, limit=2)
+    except TimeoutError:
+        pytest.fail(
+            f"gather_limited(limit=2) got stuck after {order!r}: while the long job held one "
+            "slot, the short jobs must keep flowing through the other (no fixed batches)"
+        )
+    assert got == ["long", "s1", "s2", "s3"], f"gather_limited returned {got!r}"
+
+
+@pytest.mark.task(4)
+async def test_gather_limited_stops_on_the_first_error_without_starting_the_rest():
+    tracker = Tracker()
+    coros = [tracker.job("bad", delay=0, error=RuntimeError("boom"))]
+    coros += [tracker.job(f"j{i}") for i in range(4)]
+    with pytest.raises(RuntimeError, match="boom"):
+        await gather_limited(coros, limit=1)
+    # The job that grabbed the freed slot may have started before the cancellation landed.
+    assert len(tracker.started) <= 2 and tracker.finished == [], (
+        f"with limit=1 and the first job failing, jobs {tracker.started!r} were started and "
+        f"{tracker.finished!r} finished; expected the queued jobs to be cancelled, not run"
+    )
+
+
+@pytest.mark.task(4)
+@pytest.mark.parametrize("limit", [0, -1])
+async def test_gather_limited_rejects_a_limit_below_one(limit):
+    with pytest.raises(ValueError):
+        await gather_limited([never_called()], limit=limit)
+
+
+@pytest.mark.task(4)
+@pytest.mark.parametrize("limit", ["2", 2.5, None])
+async def test_gather_limited_rejects_a_limit_that_is_not_an_int(limit):
+    with pytest.raises(TypeError):
+        await gather_limited([never_called()], limit=limit)

@@ -1,0 +1,270 @@
+"""Tests for the blueprints kata: auth and admin blueprints, a guard, scoped errors, two mounts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from blueprints import create_app
+from flask import url_for
+
+ADMIN, USER = "tok-admin-0123456789", "tok-user-9876543210"
+TOKENS = {
+    ADMIN: {"user": "alice", "role": "admin"},
+    USER: {"user": "bob", "role": "user"},
+}
+
+
+@pytest.fixture
+def app():
+    return create_app({"API_TOKENS": TOKENS})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def show(response) -> str:
+    return f"{response.status_code} {response.get_data(as_text=True)[:200]!r}"
+
+
+def assert_json_error(response, status: int, what: str) -> None:
+    assert response.status_code == status, f"{what} answered {show(response)}; expected {status}"
+    assert response.is_json and "error" in (response.get_json(silent=True) or {}), (
+        f"{what} answered {response.content_type} {show(response)}; "
+        'expected a JSON body like {"error": ...}'
+    )
+
+
+def assert_html(response, status: int, what: str) -> None:
+    assert response.status_code == status, f"{what} answered {show(response)}; expected {status}"
+    assert response.mimetype == "text/html", (
+        f"{what} answered {response.content_type}; expected Flask's default HTML page "
+        "(the JSON error handler belongs to the admin blueprint only)"
+    )
+
+
+# --- Task 1 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.task(1)
+def test_create_app_registers_auth_admin_and_two_pages_mounts(app):
+    got = set(app.blueprints)
+    want = {"auth", "admin", "pages_en", "pages_fr"}
+    assert got == want, f"create_app() registered the blueprints {sorted(got)}; expected {want}"
+
+
+@pytest.mark.task(1)
+def test_url_for_builds_the_auth_and_admin_urls(app):
+    with app.test_request_context():
+        got = {
+            "auth.whoami": url_for("auth.whoami"),
+            "admin.list_users": url_for("admin.list_users"),
+            "admin.get_user": url_for("admin.get_user", name="bob"),
+        }
+    want = {
+        "auth.whoami": "/auth/whoami",
+        "admin.list_users": "/admin/users",
+        "admin.get_user": "/admin/users/bob",
+    }
+    assert got == want, f"url_for gave {got}; expected {want}"
+
+
+@pytest.mark.task(1)
+def test_whoami_returns_the_identity_of_a_known_token(client):
+    response = client.get("/auth/whoami", headers=bearer(USER))
+    assert response.status_code == 200, f"GET /auth/whoami answered {show(response)}"
+    assert response.get_json() == {"user": "bob", "role": "user"}, (
+        f"GET /auth/whoami with bob's token answered {response.get_json()}; "
+        "expected {'user': 'bob', 'role': 'user'}"
+    )
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize(
+    ("case", "headers"),
+    [
+        ("no Authorization header", {}),
+        ("the Basic scheme", {"Authorization": f"Basic {ADMIN}"}),
+        ("Bearer with no token", {"Authorization": "Bearer"}),
+        ("an unknown token", bearer("tok-nobody")),
+        ("a token with extra characters", bearer(ADMIN + "x")),
+        ("a prefix of a token", bearer(ADMIN[:-1])),
+        ("a huge token", bearer("t" * 50_000)),
+    ],
+)
+def test_whoami_without_a_valid_token_is_401_json(client, case, headers):
+    response = client.get("/auth/whoami", headers=headers)
+    assert_json_error(response, 401, f"GET /auth/whoami with {case}")
+
+
+@pytest.mark.task(1)
+def test_two_apps_do_not_share_their_token_tables():
+    first = create_app({"API_TOKENS": TOKENS})
+    second = create_app({"API_TOKENS": {}})
+    response = second.test_client().get("/auth/whoami", headers=bearer(ADMIN))
+    assert response.status_code == 401, (
+        f"an app created with no tokens accepted a token of another app: {show(response)}"
+    )
+    response = first.test_client().get("/auth/whoami", headers=bearer(ADMIN))
+    assert response.status_code == 200, f"the first app then answered {show(response)}"
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("tokens", ["tok-admin", ["tok-admin"], 42])
+def test_create_app_rejects_a_token_table_that_is_not_a_mapping(tokens):
+    with pytest.raises(TypeError):
+        create_app({"API_TOKENS": tokens})
+
+
+# --- Task 2 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(("prefix", "greeting"), [("/en", "Welcome"), ("/fr", "Bienvenue")])
+def test_both_pages_mounts_answer_under_their_prefixes(client, prefix, greeting):
+    for path in [f"{prefix}/", f"{prefix}/about", f"{prefix}/articles/1"]:
+        response = client.get(path)
+        assert response.status_code == 200, f"GET {path} answered {show(response)}; expected 200"
+    body = client.get(f"{prefix}/").get_data(as_text=True)
+    assert greeting in body, f"GET {prefix}/ answered {body!r}; expected it to say {greeting!r}"
+
+
+@pytest.mark.task(2)
+def test_url_for_builds_distinct_urls_for_each_mount(app):
+    with app.test_request_context():
+        got = {
+            name: url_for(name, **kwargs)
+            for name, kwargs in [
+                ("pages_en.index", {}),
+                ("pages_fr.index", {}),
+                ("pages_en.about", {}),
+                ("pages_fr.about", {}),
+                ("pages_fr.article", {"article_id": 2}),
+            ]
+        }
+    want = {
+        "pages_en.index": "/en/",
+        "pages_fr.index": "/fr/",
+        "pages_en.about": "/en/about",
+        "pages_fr.about": "/fr/about",
+        "pages_fr.article": "/fr/articles/2",
+    }
+    assert got == want, f"url_for gave {got}; expected {want}"
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("prefix", ["/en", "/fr"])
+def test_each_mount_links_to_its_own_about_page(client, prefix):
+    body = client.get(f"{prefix}/").get_data(as_text=True)
+    links = re.findall(r'href="([^"]+)"', body)
+    assert links == [f"{prefix}/about"], (
+        f"GET {prefix}/ links to {links}; expected [{prefix + '/about'!r}]: build the link "
+        "with url_for('.about'), relative to the mount that answered"
+    )
+
+
+@pytest.mark.task(2)
+def test_pages_are_public_even_with_a_bad_token(client):
+    for headers in [{}, bearer("tok-nobody"), bearer(USER)]:
+        response = client.get("/fr/about", headers=headers)
+        assert response.status_code == 200, (
+            f"GET /fr/about with headers {headers} answered {show(response)}; expected 200: "
+            "the admin guard must only run for the admin blueprint"
+        )
+
+
+# --- Task 3 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.task(3)
+def test_admin_without_credentials_is_401_with_a_bearer_challenge(client):
+    response = client.get("/admin/users")
+    assert_json_error(response, 401, "GET /admin/users with no token")
+    challenge = response.headers.get("WWW-Authenticate", "")
+    assert challenge.startswith("Bearer"), (
+        f"the 401 had WWW-Authenticate {challenge!r}; expected a 'Bearer ...' challenge"
+    )
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize(
+    "headers",
+    [bearer("tok-nobody"), {"Authorization": f"Basic {ADMIN}"}, {"Authorization": "Bearer "}],
+    ids=["unknown token", "Basic scheme", "empty bearer"],
+)
+def test_admin_with_bad_credentials_is_401(client, headers):
+    response = client.get("/admin/users", headers=headers)
+    assert_json_error(response, 401, f"GET /admin/users with {headers}")
+
+
+@pytest.mark.task(3)
+def test_admin_with_a_non_admin_token_is_403(client):
+    for method, path in [("GET", "/admin/users"), ("GET", "/admin/users/bob"),
+                         ("PUT", "/admin/users/bob")]:
+        response = client.open(path, method=method, headers=bearer(USER), json={"role": "admin"})
+        assert_json_error(response, 403, f"{method} {path} with bob's (role user) token")
+    role = client.get("/auth/whoami", headers=bearer(USER)).get_json()["role"]
+    assert role == "user", f"bob's role became {role!r} although the PUT was refused"
+
+
+@pytest.mark.task(3)
+def test_admin_with_an_admin_token_lists_the_users(client):
+    response = client.get("/admin/users", headers=bearer(ADMIN))
+    assert response.status_code == 200, f"GET /admin/users as alice answered {show(response)}"
+    assert response.get_json() == {"users": ["alice", "bob"]}, (
+        f"GET /admin/users answered {response.get_json()}; expected {{'users': ['alice', 'bob']}}"
+    )
+
+
+@pytest.mark.task(3)
+def test_an_admin_can_change_a_role(client):
+    response = client.put("/admin/users/bob", headers=bearer(ADMIN), json={"role": "admin"})
+    assert response.status_code == 200, f"PUT /admin/users/bob answered {show(response)}"
+    assert response.get_json() == {"user": "bob", "role": "admin"}, (
+        f"PUT /admin/users/bob answered {response.get_json()}"
+    )
+    response = client.get("/admin/users/bob", headers=bearer(USER))
+    assert response.status_code == 200, (
+        f"after promotion, bob's GET /admin/users/bob answered {show(response)}; expected 200"
+    )
+
+
+# --- Task 4 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.task(4)
+def test_a_missing_user_inside_admin_is_a_json_404(client):
+    response = client.get("/admin/users/mallory", headers=bearer(ADMIN))
+    assert_json_error(response, 404, "GET /admin/users/mallory as admin")
+
+
+@pytest.mark.task(4)
+@pytest.mark.parametrize(
+    ("case", "kwargs", "status"),
+    [
+        ("invalid JSON", {"data": '{"role": ', "content_type": "application/json"}, 400),
+        ("a form post", {"data": {"role": "admin"}}, 415),
+        ("a JSON list", {"json": ["admin"]}, 400),
+        ("an unknown role", {"json": {"role": "root"}}, 400),
+        ("a role that is not a string", {"json": {"role": ["admin"]}}, 400),
+    ],
+)
+def test_a_bad_body_inside_admin_is_a_json_error(client, case, kwargs, status):
+    response = client.put("/admin/users/bob", headers=bearer(ADMIN), **kwargs)
+    assert_json_error(response, status, f"PUT /admin/users/bob with {case}")
+
+
+@pytest.mark.task(4)
+def test_a_missing_article_outside_admin_keeps_the_html_404(client):
+    assert_html(client.get("/en/articles/999"), 404, "GET /en/articles/999")
+
+
+@pytest.mark.task(4)
+def test_an_unknown_url_keeps_the_html_404(client):
+    assert_html(client.get("/nowhere"), 404, "GET /nowhere")

@@ -1,0 +1,494 @@
+"""Tests for the decorators kata."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+import decorators
+import pytest
+from decorators import RateLimitExceeded, log_calls, rate_limit, require_api_key, retry, timed
+from flask import Flask
+
+
+class FakeClock:
+    """A clock the test moves by hand: ``clock()`` returns ``now``."""
+
+    def __init__(self, *readings: float) -> None:
+        self.readings = list(readings)
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        if self.readings:
+            self.now = self.readings.pop(0)
+        return self.now
+
+
+class Flaky:
+    """Raises the given exceptions one per call, then returns ``"ok"``; counts its calls."""
+
+    def __init__(self, *errors: BaseException) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return "ok"
+
+
+def messages(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records]
+
+
+# --- Task 1: log_calls -------------------------------------------------------------------------
+
+
+@pytest.mark.task(1)
+def test_log_calls_logs_the_call_and_the_result(caplog):
+    caplog.set_level(logging.DEBUG)
+
+    @log_calls
+    def add(a, b=0):
+        return a + b
+
+    got = add(2, b=3)
+    assert got == 5, f"add(2, b=3) under @log_calls returned {got!r}; expected 5"
+    want = ["calling add(2, b=3)", "add returned 5"]
+    assert messages(caplog) == want, f"@log_calls logged {messages(caplog)!r}; expected {want!r}"
+    levels = [r.levelno for r in caplog.records]
+    assert levels == [logging.INFO, logging.INFO], f"log levels were {levels}; expected INFO twice"
+
+
+@pytest.mark.task(1)
+def test_log_calls_uses_the_logger_of_the_functions_module(caplog):
+    caplog.set_level(logging.DEBUG)
+
+    @log_calls
+    def hello():
+        return "hi"
+
+    hello()
+    names = {r.name for r in caplog.records}
+    assert names == {hello.__module__}, (
+        f"records came from loggers {names}; expected logging.getLogger(func.__module__), "
+        f"i.e. {hello.__module__!r}"
+    )
+
+
+@pytest.mark.task(1)
+def test_log_calls_writes_nothing_to_stdout(caplog, capsys):
+    caplog.set_level(logging.DEBUG)
+
+    @log_calls
+    def quiet():
+        return None
+
+    quiet()
+    out = capsys.readouterr().out
+    assert out == "", f"@log_calls printed {out!r}; it must log through `logging`, never print"
+    assert messages(caplog), "@log_calls produced no log record at all"
+
+
+@pytest.mark.task(1)
+def test_log_calls_with_arguments_uses_the_given_logger_and_level(caplog):
+    caplog.set_level(logging.DEBUG)
+    audit = logging.getLogger("kata.audit")
+
+    @log_calls(logger=audit, level=logging.DEBUG)
+    def greet(name):
+        return f"hello {name}"
+
+    greet("Ada")
+    got = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    want = [
+        ("kata.audit", logging.DEBUG, "calling greet('Ada')"),
+        ("kata.audit", logging.DEBUG, "greet returned 'hello Ada'"),
+    ]
+    assert got == want, f"@log_calls(logger=audit, level=DEBUG) logged {got!r}; expected {want!r}"
+
+
+@pytest.mark.task(1)
+def test_log_calls_logs_and_reraises_the_same_exception(caplog):
+    caplog.set_level(logging.DEBUG)
+    boom = ValueError("bad input")
+
+    @log_calls
+    def explode():
+        raise boom
+
+    with pytest.raises(ValueError) as excinfo:
+        explode()
+    assert excinfo.value is boom, "@log_calls must re-raise the original exception object"
+    want = ["calling explode()", "explode raised ValueError('bad input')"]
+    assert messages(caplog) == want, f"@log_calls logged {messages(caplog)!r}; expected {want!r}"
+
+
+@pytest.mark.task(1)
+def test_log_calls_keeps_name_docstring_and_wrapped(caplog):
+    def area(w, h):
+        """Area of a rectangle."""
+        return w * h
+
+    wrapped = log_calls(area)
+    got = (wrapped.__name__, wrapped.__doc__, getattr(wrapped, "__wrapped__", None))
+    want = ("area", "Area of a rectangle.", area)
+    assert got == want, (
+        f"log_calls(area) has (__name__, __doc__, __wrapped__) = {got!r}; expected {want!r} "
+        "(use functools.wraps)"
+    )
+
+
+# --- Task 2: timed -----------------------------------------------------------------------------
+
+
+@pytest.mark.task(2)
+def test_timed_records_each_duration_from_the_injected_clock():
+    clock = FakeClock(10.0, 12.5, 20.0, 20.25)
+
+    @timed(clock=clock)
+    def work(x):
+        return x * 2
+
+    results = [work(1), work(2)]
+    assert results == [2, 4], f"work(1), work(2) under @timed returned {results}; expected [2, 4]"
+    assert work.timings == [2.5, 0.25], f"work.timings is {work.timings!r}; expected [2.5, 0.25]"
+
+
+@pytest.mark.task(2)
+def test_timed_records_a_call_that_raised_and_lets_the_exception_through():
+    clock = FakeClock(1.0, 4.0)
+
+    @timed(clock=clock)
+    def fail():
+        raise KeyError("missing")
+
+    with pytest.raises(KeyError):
+        fail()
+    assert fail.timings == [3.0], (
+        f"after one failing call, timings is {fail.timings!r}; expected [3.0]"
+    )
+
+
+@pytest.mark.task(2)
+def test_timed_works_without_parentheses_and_keeps_metadata():
+    def job():
+        """Does the job."""
+        return 42
+
+    wrapped = timed(job)
+    got = wrapped()
+    assert got == 42, f"timed(job)() returned {got!r}; expected 42"
+    assert len(wrapped.timings) == 1 and wrapped.timings[0] >= 0, (
+        f"after one call timed(job).timings is {wrapped.timings!r}; expected one duration >= 0"
+    )
+    meta = (wrapped.__name__, wrapped.__doc__, getattr(wrapped, "__wrapped__", None))
+    assert meta == ("job", "Does the job.", job), f"timed(job) metadata is {meta!r}"
+
+
+@pytest.mark.task(2)
+def test_timed_keeps_separate_timings_per_function():
+    @timed(clock=FakeClock(0.0, 1.0))
+    def first():
+        return 1
+
+    @timed(clock=FakeClock(0.0, 5.0))
+    def second():
+        return 2
+
+    first()
+    second()
+    got = (first.timings, second.timings)
+    assert got == ([1.0], [5.0]), (
+        f"(first.timings, second.timings) is {got!r}; expected ([1.0], [5.0])"
+    )
+
+
+# --- Task 3: retry -----------------------------------------------------------------------------
+
+
+@pytest.mark.task(3)
+def test_retry_returns_as_soon_as_a_call_succeeds():
+    flaky = Flaky(ConnectionError("down"))
+    naps: list[float] = []
+    wrapped = retry(times=3, exceptions=ConnectionError, delay=0.5, sleep=naps.append)(flaky)
+    got = wrapped()
+    assert got == "ok", f"retry(times=3)(f)() returned {got!r}; expected 'ok'"
+    assert flaky.calls == 2, f"the function was called {flaky.calls} times; expected 2 (fail, ok)"
+    assert naps == [0.5], f"sleep was called with {naps}; expected [0.5] (one pause between tries)"
+
+
+@pytest.mark.task(3)
+def test_retry_reraises_the_last_exception_after_exactly_times_attempts():
+    errors = [TimeoutError(f"attempt {i}") for i in range(1, 5)]
+    flaky = Flaky(*errors)
+    naps: list[float] = []
+    wrapped = retry(times=4, exceptions=(TimeoutError,), delay=1.0, sleep=naps.append)(flaky)
+    with pytest.raises(TimeoutError) as excinfo:
+        wrapped()
+    assert excinfo.value is errors[-1], (
+        f"retry raised {excinfo.value!r}; expected the last error {errors[-1]!r}"
+    )
+    assert flaky.calls == 4, f"retry(times=4) called the function {flaky.calls} times; expected 4"
+    assert naps == [1.0, 1.0, 1.0], (
+        f"sleep calls were {naps}; expected 3 pauses (none after the last)"
+    )
+
+
+@pytest.mark.task(3)
+def test_retry_does_not_retry_other_exception_types():
+    flaky = Flaky(KeyError("not transient"))
+    naps: list[float] = []
+    wrapped = retry(times=5, exceptions=ConnectionError, sleep=naps.append)(flaky)
+    with pytest.raises(KeyError):
+        wrapped()
+    assert flaky.calls == 1, f"a KeyError was retried: {flaky.calls} calls; expected 1"
+    assert naps == [], f"sleep was called with {naps}; expected no pause"
+
+
+@pytest.mark.task(3)
+def test_bare_retry_defaults_to_three_attempts():
+    errors = [OSError("a"), OSError("b"), OSError("c")]
+    flaky = Flaky(*errors)
+
+    @retry
+    def call():
+        """Calls the flaky thing."""
+        return flaky()
+
+    with pytest.raises(OSError) as excinfo:
+        call()
+    assert flaky.calls == 3, f"bare @retry made {flaky.calls} attempts; expected the default 3"
+    assert excinfo.value is errors[-1], (
+        f"bare @retry raised {excinfo.value!r}; expected {errors[-1]!r}"
+    )
+    meta = (call.__name__, call.__doc__)
+    assert meta == ("call", "Calls the flaky thing."), f"@retry metadata is {meta!r}"
+
+
+@pytest.mark.task(3)
+def test_retry_passes_arguments_and_keeps_wrapped():
+    def power(base, exp=2):
+        return base**exp
+
+    wrapped = retry(times=2)(power)
+    got = wrapped(3, exp=3)
+    assert got == 27, f"retry(times=2)(power)(3, exp=3) returned {got!r}; expected 27"
+    assert getattr(wrapped, "__wrapped__", None) is power, (
+        "retry must set __wrapped__ (functools.wraps)"
+    )
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize("times", [0, -1])
+def test_retry_rejects_fewer_than_one_attempt(times):
+    with pytest.raises(ValueError):
+        retry(times=times)
+
+
+@pytest.mark.task(3)
+def test_retry_rejects_something_that_is_not_an_exception_class():
+    with pytest.raises(TypeError):
+        retry(times=2, exceptions="ConnectionError")
+
+
+# --- Task 4: rate_limit ------------------------------------------------------------------------
+
+
+@pytest.mark.task(4)
+def test_rate_limit_refuses_the_call_over_the_limit():
+    clock = FakeClock()
+    calls: list[int] = []
+
+    @rate_limit(calls=2, per=10.0, clock=clock)
+    def ping(n):
+        calls.append(n)
+        return n
+
+    clock.now = 100.0
+    assert ping(1) == 1 and ping(2) == 2, "the first two calls within the limit must go through"
+    clock.now = 104.0
+    with pytest.raises(RateLimitExceeded) as excinfo:
+        ping(3)
+    assert calls == [1, 2], f"the refused call still ran the function: calls = {calls}"
+    got = excinfo.value.retry_after
+    assert got == pytest.approx(6.0), f"retry_after was {got!r}; expected 6.0 (100 + 10 - 104)"
+
+
+@pytest.mark.task(4)
+def test_rate_limit_window_slides_with_the_clock():
+    clock = FakeClock()
+
+    @rate_limit(calls=2, per=10.0, clock=clock)
+    def ping():
+        return "pong"
+
+    clock.now = 0.0
+    ping()
+    clock.now = 5.0
+    ping()
+    clock.now = 9.999
+    with pytest.raises(RateLimitExceeded):
+        ping()
+    clock.now = 10.0  # the call made at 0.0 has left the window
+    assert ping() == "pong", "at t=10.0 the call from t=0.0 has expired; ping() must be allowed"
+    with pytest.raises(RateLimitExceeded):
+        ping()  # 5.0 and 10.0 are still inside the window
+
+
+@pytest.mark.task(4)
+def test_rate_limit_does_not_count_refused_calls():
+    clock = FakeClock()
+
+    @rate_limit(calls=1, per=1.0, clock=clock)
+    def ping():
+        return "pong"
+
+    clock.now = 0.0
+    ping()
+    clock.now = 0.5
+    with pytest.raises(RateLimitExceeded):
+        ping()
+    clock.now = 1.0
+    assert ping() == "pong", "a refused call at t=0.5 must not use up the budget for t=1.0"
+
+
+@pytest.mark.task(4)
+def test_rate_limit_budgets_are_per_function_and_keep_metadata():
+    clock = FakeClock()
+    limit = rate_limit(calls=1, per=60.0, clock=clock)
+
+    @limit
+    def a():
+        """Function a."""
+        return "a"
+
+    @limit
+    def b():
+        return "b"
+
+    assert (a(), b()) == ("a", "b"), "two functions must each get their own budget"
+    assert (a.__name__, a.__doc__) == ("a", "Function a."), "rate_limit must use functools.wraps"
+
+
+@pytest.mark.task(4)
+@pytest.mark.parametrize(("calls", "per"), [(0, 1.0), (-3, 1.0), (5, 0), (5, -1.0)])
+def test_rate_limit_rejects_a_nonsense_limit(calls, per):
+    with pytest.raises(ValueError):
+        rate_limit(calls=calls, per=per)
+
+
+# --- Task 5: require_api_key -------------------------------------------------------------------
+
+SECRET = "s3cr3t-key-for-tests"
+
+
+def make_app(api_key: object = SECRET) -> Flask:
+    app = Flask("decorators_test_app")
+    app.config["API_KEY"] = api_key
+
+    @app.get("/reports")
+    @require_api_key
+    def reports():
+        """List the reports."""
+        return {"reports": [1, 2]}
+
+    @app.get("/stats/<int:year>")
+    @require_api_key
+    def stats(year):
+        return {"year": year}
+
+    return app
+
+
+@pytest.fixture
+def client():
+    return make_app().test_client()
+
+
+@pytest.mark.task(5)
+def test_api_key_guard_lets_the_right_key_through(client):
+    resp = client.get("/reports", headers={"X-API-Key": SECRET})
+    assert resp.status_code == 200, f"GET /reports with the right key returned {resp.status_code}"
+    assert resp.get_json() == {"reports": [1, 2]}, f"body was {resp.get_json()!r}"
+    resp = client.get("/stats/2024", headers={"X-API-Key": SECRET})
+    assert resp.get_json() == {"year": 2024}, f"GET /stats/2024 returned {resp.get_json()!r}"
+
+
+@pytest.mark.task(5)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-API-Key": ""},
+        {"X-API-Key": "wrong"},
+        {"X-API-Key": SECRET + "x"},
+        {"X-API-Key": SECRET[:-1]},
+        {"X-API-Key": SECRET.upper()},
+        {"X-API-Key": "clé-née"},
+        {"Authorization": f"Bearer {SECRET}"},
+    ],
+    ids=["missing", "empty", "wrong", "longer", "prefix", "upper", "non-ascii", "other-header"],
+)
+def test_api_key_guard_answers_401_json_for_a_missing_or_wrong_key(client, headers):
+    resp = client.get("/reports", headers=headers)
+    assert resp.status_code == 401, (
+        f"GET /reports with headers {headers!r} returned {resp.status_code}; expected 401"
+    )
+    body = resp.get_json(silent=True)
+    assert body == {"error": "missing or invalid API key"}, (
+        f"the 401 body was {resp.get_data(as_text=True)!r}; "
+        'expected JSON {"error": "missing or invalid API key"}'
+    )
+
+
+@pytest.mark.task(5)
+@pytest.mark.parametrize("configured", [None, ""], ids=["unset", "empty"])
+def test_api_key_guard_locks_everyone_out_when_no_key_is_configured(configured):
+    client = make_app(api_key=configured).test_client()
+    for headers in ({}, {"X-API-Key": ""}, {"X-API-Key": "None"}):
+        resp = client.get("/reports", headers=headers)
+        assert resp.status_code == 401, (
+            f"with API_KEY={configured!r}, GET /reports with {headers!r} returned "
+            f"{resp.status_code}; expected 401 (fail closed)"
+        )
+
+
+@pytest.mark.task(5)
+def test_api_key_guard_reads_the_key_from_each_apps_config():
+    other = make_app(api_key="another-key").test_client()
+    ok = other.get("/reports", headers={"X-API-Key": "another-key"}).status_code
+    no = other.get("/reports", headers={"X-API-Key": SECRET}).status_code
+    assert (ok, no) == (200, 401), (
+        f"an app configured with API_KEY='another-key' answered {ok} to its own key and {no} to "
+        "another app's key; expected (200, 401): read current_app.config at request time"
+    )
+
+
+@pytest.mark.task(5)
+def test_api_key_guard_compares_with_hmac_compare_digest(client, monkeypatch):
+    seen: list[tuple[object, object]] = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        seen.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    if hasattr(decorators, "compare_digest"):  # `from hmac import compare_digest` is fine too
+        monkeypatch.setattr(decorators, "compare_digest", spy)
+    resp = client.get("/reports", headers={"X-API-Key": "guess"})
+    assert resp.status_code == 401, f"a wrong key got {resp.status_code}; expected 401"
+    assert seen, "the key was not compared with hmac.compare_digest (== leaks timing)"
+
+
+@pytest.mark.task(5)
+def test_api_key_guard_keeps_view_names_so_flask_endpoints_stay_distinct():
+    app = make_app()
+    endpoints = sorted(r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static")
+    assert endpoints == ["reports", "stats"], (
+        f"endpoints were {endpoints}; expected ['reports', 'stats'] (use functools.wraps)"
+    )
+    view = app.view_functions["reports"]
+    assert view.__doc__ == "List the reports.", f"the view's docstring became {view.__doc__!r}"

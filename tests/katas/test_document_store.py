@@ -1,0 +1,341 @@
+"""Tests for the document_store kata: a schema-less collection with an optional schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from document_store import (
+    Collection,
+    DuplicateKeyError,
+    Field,
+    InvalidDocument,
+    InvalidQuery,
+    Schema,
+    UnknownOperator,
+    ValidationError,
+)
+
+
+def counting_ids():
+    counter = itertools.count(1)
+    return lambda: f"id{next(counter)}"
+
+
+@pytest.fixture
+def people() -> Collection:
+    """Documents of different shapes in one collection."""
+    col = Collection(id_factory=counting_ids())
+    col.insert({"name": "Ada", "age": 36, "address": {"city": "London", "zip": "N1"}})
+    col.insert({"name": "Grace", "age": 85, "tags": ["navy", "cobol"]})
+    col.insert({"name": "Linus", "age": "twenty-one", "active": True})
+    col.insert({"name": "Bot", "active": 1, "address": {"city": "Paris"}})
+    return col
+
+
+def names(docs: list[dict]) -> list[str]:
+    return [d.get("name") for d in docs]
+
+
+# --- Task 1: insert and find --------------------------------------------------------------------
+
+
+@pytest.mark.task(1)
+def test_insert_assigns_a_string_id_and_find_returns_the_document_with_it():
+    col = Collection()
+    first = col.insert({"name": "Ada"})
+    second = col.insert({"name": "Grace"})
+    assert isinstance(first, str) and first, (
+        f"insert() returned {first!r}; expected a non-empty str"
+    )
+    assert first != second, f"two inserts returned the same _id {first!r}"
+    got = col.find({"_id": first})
+    assert got == [{"_id": first, "name": "Ada"}], (
+        f"find({{'_id': {first!r}}}) returned {got!r}; expected the stored document with its _id"
+    )
+    assert len(col) == 2, f"len(collection) is {len(col)} after two inserts; expected 2"
+
+
+@pytest.mark.task(1)
+def test_documents_of_different_shapes_coexist_and_find_keeps_insertion_order(people):
+    got = names(people.find())
+    assert got == ["Ada", "Grace", "Linus", "Bot"], (
+        f"find() with no query returned names {got!r}; expected every document in insertion order"
+    )
+    assert people.find({}) == people.find(), "find({}) and find() should both return everything"
+
+
+@pytest.mark.task(1)
+def test_a_given_id_is_kept_and_a_duplicate_id_is_refused():
+    col = Collection()
+    assert col.insert({"_id": "ada", "name": "Ada"}) == "ada", "insert kept no caller-given _id"
+    with pytest.raises(DuplicateKeyError):
+        col.insert({"_id": "ada", "name": "Impostor"})
+    assert names(col.find()) == ["Ada"], "a refused duplicate must not replace the stored document"
+
+
+@pytest.mark.task(1)
+def test_inserted_and_returned_documents_are_copies_not_shared_objects():
+    col = Collection()
+    original = {"name": "Ada", "tags": ["math"]}
+    doc_id = col.insert(original)
+    assert "_id" not in original, f"insert() changed the caller's dict: {original!r}"
+    original["tags"].append("poetry")
+    original["name"] = "Changed"
+    returned = col.find_one({"_id": doc_id})
+    returned["tags"].append("hacked")
+    returned["address"] = "nowhere"
+    stored = col.find_one({"_id": doc_id})
+    assert stored == {"_id": doc_id, "name": "Ada", "tags": ["math"]}, (
+        f"after mutating the inserted dict and a returned copy, the store holds {stored!r}; "
+        "insert and find must deep-copy"
+    )
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["not", "a", "dict"],
+        "name=Ada",
+        None,
+        {"when": dt.datetime(2024, 1, 1, tzinfo=dt.UTC)},
+        {"tags": {"a", "b"}},
+        {"score": float("nan")},
+        {"score": float("inf")},
+        {"nested": {"deep": [1, b"bytes"]}},
+        {1: "non-string key"},
+        {"$where": "sleep(1000)"},
+        {"a.b": "a dotted key would read as a path"},
+    ],
+    ids=["list", "str", "None", "datetime", "set", "nan", "inf", "bytes-deep", "int-key",
+         "dollar-key", "dotted-key"],
+)
+def test_non_dict_documents_and_non_json_values_raise_invalid_document(bad):
+    col = Collection()
+    with pytest.raises(InvalidDocument):
+        col.insert(bad)
+    assert len(col) == 0, f"insert({bad!r}) failed but left {len(col)} document(s) stored"
+
+
+# --- Task 2: queries ------------------------------------------------------------------------------
+
+
+@pytest.mark.task(2)
+def test_dotted_paths_reach_into_nested_documents(people):
+    got = names(people.find({"address.city": "London"}))
+    assert got == ["Ada"], f"find({{'address.city': 'London'}}) returned {got!r}; expected ['Ada']"
+    got = names(people.find({"address.zip": {"$exists": True}}))
+    assert got == ["Ada"], f"find({{'address.zip': {{'$exists': True}}}}) returned {got!r}"
+    got = names(people.find({"name.first": "Ada"}))
+    assert got == [], f"a path through a string must match nothing, got {got!r}"
+
+
+@pytest.mark.task(2)
+def test_gt_and_lt_compare_numbers_and_skip_documents_of_another_shape(people):
+    got = names(people.find({"age": {"$gt": 40}}))
+    assert got == ["Grace"], (
+        f"find({{'age': {{'$gt': 40}}}}) returned {got!r}; expected ['Grace'] - a string age or a "
+        "missing age must simply not match (and must not raise TypeError)"
+    )
+    got = names(people.find({"age": {"$gt": 30, "$lt": 50}}))
+    assert got == ["Ada"], f"two operators on one field must both hold, got {got!r}"
+    got = names(people.find({"age": {"$lt": "z"}}))
+    assert got == ["Linus"], f"strings compare with strings only, got {got!r}"
+
+
+@pytest.mark.task(2)
+def test_in_and_exists_operators(people):
+    got = names(people.find({"name": {"$in": ["Grace", "Bot", "Nobody"]}}))
+    assert got == ["Grace", "Bot"], f"$in returned {got!r}; expected ['Grace', 'Bot']"
+    got = names(people.find({"tags": {"$exists": False}}))
+    assert got == ["Ada", "Linus", "Bot"], f"$exists: False returned {got!r}"
+    got = names(people.find({"age": {"$in": []}}))
+    assert got == [], f"$in with an empty list must match nothing, got {got!r}"
+
+
+@pytest.mark.task(2)
+def test_true_is_not_equal_to_one_in_queries(people):
+    got = names(people.find({"active": True}))
+    assert got == ["Linus"], (
+        f"find({{'active': True}}) returned {got!r}; expected ['Linus'] only - "
+        "in Python True == 1, "
+        "but in JSON a boolean is not a number"
+    )
+    got = names(people.find({"active": {"$in": [1]}}))
+    assert got == ["Bot"], f"find({{'active': {{'$in': [1]}}}}) returned {got!r}; expected ['Bot']"
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"age": {"$regex": ".*"}},
+        {"age": {"$where": "1"}},
+        {"$or": [{"age": 1}]},
+        {"name": {"$eq ": "Ada"}},
+    ],
+    ids=["regex", "where", "top-level-or", "look-alike-eq"],
+)
+def test_unknown_operators_raise_unknown_operator(people, query):
+    with pytest.raises(UnknownOperator):
+        people.find(query)
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    "query",
+    [
+        "name == 'Ada'",
+        ["name"],
+        {"age": {"$in": "Ada"}},
+        {"age": {"$exists": "yes"}},
+        {"age": {"$gt": 1, "plain": 2}},
+        {"": 1},
+        {"address..city": "London"},
+    ],
+    ids=["str", "list", "in-not-list", "exists-not-bool", "mixed-operator-and-field", "empty-path",
+         "empty-path-segment"],
+)
+def test_malformed_queries_raise_invalid_query(people, query):
+    with pytest.raises(InvalidQuery):
+        people.find(query)
+
+
+# --- Task 3: update -------------------------------------------------------------------------------
+
+
+@pytest.mark.task(3)
+def test_set_and_unset_change_every_matching_document_and_return_the_count(people):
+    count = people.update({"age": {"$gt": 30}}, {"$set": {"senior": True}, "$unset": {"age": ""}})
+    assert count == 2, f"update(...) returned {count!r}; expected 2 matching documents"
+    ada = people.find_one({"name": "Ada"})
+    assert ada["senior"] is True and "age" not in ada, f"after $set/$unset Ada is {ada!r}"
+    linus = people.find_one({"name": "Linus"})
+    assert "senior" not in linus and linus["age"] == "twenty-one", (
+        f"a non-matching doc changed: {linus!r}"
+    )
+
+
+@pytest.mark.task(3)
+def test_set_and_unset_follow_dotted_paths_and_create_missing_objects(people):
+    people.update({"name": "Ada"},
+                  {"$set": {"address.city": "Cambridge"}, "$unset": {"address.zip": 1}})
+    people.update({"name": "Grace"}, {"$set": {"address.geo.lat": 38.9}})
+    people.update({"name": "Bot"}, {"$unset": {"no.such.path": ""}})
+    ada = people.find_one({"name": "Ada"})
+    assert ada["address"] == {"city": "Cambridge"}, f"Ada's address is {ada['address']!r}"
+    grace = people.find_one({"name": "Grace"})
+    assert grace.get("address") == {"geo": {"lat": 38.9}}, (
+        f"$set on 'address.geo.lat' left Grace as {grace!r}; expected the missing objects created"
+    )
+
+
+@pytest.mark.task(3)
+def test_set_stores_a_copy_of_its_value(people):
+    tags = ["a"]
+    people.update({"name": "Ada"}, {"$set": {"tags": tags}})
+    tags.append("b")
+    got = people.find_one({"name": "Ada"})["tags"]
+    assert got == ["a"], f"mutating the list passed to $set changed the stored doc to {got!r}"
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"name": "Replaced"}, InvalidQuery),
+        ({"$inc": {"age": 1}}, UnknownOperator),
+        ({"$set": {"_id": "mine"}}, InvalidQuery),
+        ({"$set": {"when": dt.date(2024, 1, 1)}}, InvalidDocument),
+        ({"$set": {"name.first": "A"}}, InvalidQuery),
+        ({"$set": ["age", 1]}, InvalidQuery),
+        ({}, InvalidQuery),
+    ],
+    ids=["replacement-doc", "inc", "set-id", "set-date", "set-through-string", "set-not-dict",
+         "empty"],
+)
+def test_bad_updates_raise_and_change_nothing(people, changes, error):
+    before = people.find()
+    with pytest.raises(error):
+        people.update({}, changes)
+    assert people.find() == before, f"update({{}}, {changes!r}) raised but changed documents"
+
+
+# --- Task 4: schema -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def user_schema() -> Schema:
+    return Schema({
+        "email": Field(str, required=True),
+        "age": Field(int, required=True),
+        "score": Field(float),
+        "role": Field(str, default="member"),
+        "tags": Field(list, default=list),
+        "prefs": Field(dict, default={"theme": "light"}),
+    })
+
+
+@pytest.mark.task(4)
+def test_schema_fills_defaults_and_keeps_fields_it_does_not_name(user_schema):
+    col = Collection(schema=user_schema)
+    doc_id = col.insert({"email": "a@example.com", "age": 36, "score": 3, "nickname": "ada"})
+    got = col.find_one({"_id": doc_id})
+    want = {"_id": doc_id, "email": "a@example.com", "age": 36, "score": 3, "nickname": "ada",
+            "role": "member", "tags": [], "prefs": {"theme": "light"}}
+    assert got == want, f"stored {got!r}; expected defaults filled and extra fields kept: {want!r}"
+
+
+@pytest.mark.task(4)
+def test_defaults_are_fresh_for_every_document(user_schema):
+    first = user_schema.validate({"email": "a@example.com", "age": 1})
+    first["tags"].append("x")
+    first["prefs"]["theme"] = "dark"
+    second = user_schema.validate({"email": "b@example.com", "age": 2})
+    assert second["tags"] == [] and second["prefs"] == {"theme": "light"}, (
+        f"after mutating one validated document, the next one got {second!r}; "
+        "defaults must not be shared between documents"
+    )
+
+
+@pytest.mark.task(4)
+def test_validation_error_lists_every_problem_at_once(user_schema):
+    col = Collection(schema=user_schema)
+    with pytest.raises(ValidationError) as info:
+        col.insert({"age": True, "score": "high", "tags": "not-a-list"})
+    problems = info.value.problems
+    assert isinstance(problems, list) and len(problems) == 4, (
+        f"ValidationError.problems is {problems!r}; expected 4 problems "
+        "(email missing, age a bool, score a str, tags a str)"
+    )
+    for field_name in ("email", "age", "score", "tags"):
+        assert any(field_name in p for p in problems), (
+            f"no problem mentions {field_name!r}: {problems!r}"
+        )
+    assert len(col) == 0, "an invalid document was stored"
+
+
+@pytest.mark.task(4)
+def test_schema_types_are_strict_about_bool_and_lenient_about_int_for_float(user_schema):
+    ok = user_schema.validate({"email": "a@example.com", "age": 3, "score": 7})
+    assert ok["score"] == 7, "a float field should accept an int"
+    for bad in ({"email": "a@example.com", "age": 3.5}, {"email": "a@example.com", "age": "3"},
+                {"email": "a@example.com", "age": 3, "score": False}, {"email": None, "age": 3}):
+        with pytest.raises(ValidationError):
+            user_schema.validate(bad)
+
+
+@pytest.mark.task(4)
+def test_an_update_that_breaks_the_schema_changes_no_document(user_schema):
+    col = Collection(schema=user_schema, id_factory=counting_ids())
+    col.insert({"email": "a@example.com", "age": 36})
+    col.insert({"email": "b@example.com", "age": 85})
+    before = col.find()
+    with pytest.raises(ValidationError):
+        col.update({}, {"$set": {"age": "old"}})
+    with pytest.raises(ValidationError):
+        col.update({"email": "b@example.com"}, {"$unset": {"email": ""}})
+    assert col.find() == before, f"a rejected update changed the store: {col.find()!r}"
+    assert col.update({}, {"$set": {"age": 40}}) == 2

@@ -1,0 +1,487 @@
+"""Tests for the high_availability kata: replication, routing, failover and backups over SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from high_availability import NoHealthyNode, Node, Router, WriteNotAcknowledged
+
+CREATE_KV = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)"
+PUT = "INSERT INTO kv (k, v) VALUES (?, ?)"
+GET = "SELECT v FROM kv WHERE k = ?"
+
+
+class Cluster:
+    """Test-owned SQLite files and connections, so a test can kill or lock a node from outside."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.connections: dict[str, sqlite3.Connection] = {}
+        self.statements: dict[str, list[str]] = {}
+
+    def node(self, name: str) -> Node:
+        # timeout=0: a locked database fails at once instead of waiting five seconds
+        conn = sqlite3.connect(self.directory / f"{name}.db", timeout=0)
+        self.connections[name] = conn
+        self.statements[name] = seen = []
+        conn.set_trace_callback(seen.append)
+        return Node(name, conn)
+
+    def router(self, replicas: int = 2) -> Router:
+        return Router(self.node("primary"), [self.node(f"r{i}") for i in range(1, replicas + 1)])
+
+    def kill(self, name: str) -> None:
+        self.connections[name].close()
+
+    def lock(self, name: str) -> sqlite3.Connection:
+        """Another process holds an exclusive lock: the node can neither read nor write."""
+        blocker = sqlite3.connect(self.directory / f"{name}.db", isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        self.connections[f"{name}-blocker"] = blocker
+        return blocker
+
+    def queries(self, name: str, needle: str = "FROM kv") -> int:
+        """How many statements containing ``needle`` ran on node ``name``."""
+        return sum(needle in sql for sql in self.statements[name])
+
+    def rows(self, name: str) -> list[tuple[str, str]]:
+        """Read a node's kv table directly, bypassing the router."""
+        path = self.directory / f"{name}.db"
+        with closing(sqlite3.connect(path)) as conn:
+            try:
+                return conn.execute("SELECT k, v FROM kv ORDER BY k").fetchall()
+            except sqlite3.OperationalError:
+                return []  # no table yet: nothing replicated
+
+    def close(self) -> None:
+        for conn in self.connections.values():
+            conn.close()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    c = Cluster(tmp_path)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+@pytest.fixture
+def router(cluster: Cluster) -> Router:
+    r = cluster.router()
+    r.write(CREATE_KV)
+    r.pump()
+    return r
+
+
+# -- Task 1: writes, the replication log and pump() --------------------------------------
+
+
+@pytest.mark.task(1)
+def test_a_write_is_acknowledged_once_the_primary_and_one_replica_have_it(cluster: Cluster) -> None:
+    router = cluster.router()
+    first = router.write(CREATE_KV)
+    second = router.write(PUT, ("a", "1"))
+    assert (first, second) == (1, 2), f"two writes returned {(first, second)}; expected (1, 2)"
+    applied = router.applied()
+    assert applied["primary"] == 2, f"applied() = {applied}; the primary should be at 2"
+    replicas = sorted(applied[name] for name in ("r1", "r2"))
+    assert replicas[1] == 2, (
+        f"applied() = {applied} right after write() returned 2: an acknowledged write must "
+        "already be on at least one replica"
+    )
+
+
+@pytest.mark.task(1)
+def test_replication_lag_lasts_until_pump(cluster: Cluster) -> None:
+    router = cluster.router()
+    router.write(CREATE_KV)
+    router.pump()
+    for i in range(3):
+        router.write(PUT, (f"k{i}", str(i)))
+    lagging = [name for name in ("r1", "r2") if router.applied()[name] < 4]
+    assert lagging, f"applied() = {router.applied()}; without pump() one replica should still lag"
+    got = router.pump(upto=3)
+    assert got == {"r1": 3, "r2": 3} or all(v >= 3 for v in got.values()), (
+        f"pump(upto=3) returned {got}; expected every replica at 3 or beyond"
+    )
+    got = router.pump()
+    assert got == {"r1": 4, "r2": 4}, f"pump() returned {got}; expected {{'r1': 4, 'r2': 4}}"
+    for name in ("primary", "r1", "r2"):
+        assert cluster.rows(name) == [("k0", "0"), ("k1", "1"), ("k2", "2")], (
+            f"node {name!r} holds {cluster.rows(name)} after pump(); expected the three rows"
+        )
+
+
+@pytest.mark.task(1)
+def test_a_failing_transaction_leaves_no_rows_and_no_log_entry(router: Router, cluster: Cluster) -> None:
+    router.write(PUT, ("a", "1"))
+    with pytest.raises(sqlite3.IntegrityError):
+        router.transaction([(PUT, ("b", "2")), (PUT, ("a", "duplicate key"))])
+    assert cluster.rows("primary") == [("a", "1")], (
+        f"after a failed transaction the primary holds {cluster.rows('primary')}; "
+        "expected only [('a', '1')]: a transaction is all or nothing"
+    )
+    seq = router.write(PUT, ("c", "3"))
+    assert seq == 3, f"the next write after a failed one returned seq {seq}; expected 3 (no gap)"
+    router.pump()
+    assert cluster.rows("r2") == [("a", "1"), ("c", "3")], f"r2 holds {cluster.rows('r2')}"
+
+
+@pytest.mark.task(1)
+def test_parameters_are_bound_and_replicated_verbatim(router: Router, cluster: Cluster) -> None:
+    payload = "x'); DROP TABLE kv; --"
+    router.write(PUT, (payload, "ünïcode ✓"))
+    router.write("INSERT INTO kv (k, v) VALUES (:k, :v)", {"k": "named", "v": "ok"})
+    router.pump()
+    for name in ("primary", "r1", "r2"):
+        assert cluster.rows(name) == [("named", "ok"), (payload, "ünïcode ✓")], (
+            f"node {name!r} holds {cluster.rows(name)}; parameters must be bound, not pasted "
+            "into the SQL, and replicated unchanged"
+        )
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("bad", [object(), b"bytes", [1, 2], {"nested": 1}])
+def test_values_that_cannot_be_replicated_are_rejected_before_anything_is_written(
+    router: Router, cluster: Cluster, bad: object
+) -> None:
+    with pytest.raises(TypeError):
+        router.write(PUT, ("k", bad))
+    assert router.applied()["primary"] == 1, (
+        f"write(PUT, ('k', {bad!r})) was rejected but the primary moved to "
+        f"{router.applied()['primary']}; nothing should reach the log"
+    )
+    assert cluster.rows("primary") == [], f"the primary holds {cluster.rows('primary')}"
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("statements", [[], "INSERT 1", [("SELECT 1",)], [(42, ())]])
+def test_malformed_transactions_are_rejected_with_a_clear_error(
+    router: Router, statements: object
+) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        router.transaction(statements)  # type: ignore[arg-type]
+    assert router.applied()["primary"] == 1, f"applied() = {router.applied()}"
+
+
+@pytest.mark.task(1)
+def test_a_write_cannot_tamper_with_the_replication_log(router: Router, cluster: Cluster) -> None:
+    router.write(PUT, ("a", "1"))
+    with pytest.raises(sqlite3.DatabaseError):
+        router.write("DELETE FROM _ha_log")
+    assert router.applied()["primary"] == 2, (
+        f"after write('DELETE FROM _ha_log') applied() = {router.applied()}; the log must stay "
+        "untouched (expected the primary still at 2)"
+    )
+
+
+@pytest.mark.task(1)
+def test_a_write_no_replica_confirms_raises_write_not_acknowledged(
+    router: Router, cluster: Cluster
+) -> None:
+    cluster.kill("r1")
+    cluster.kill("r2")
+    with pytest.raises(WriteNotAcknowledged) as info:
+        router.write(PUT, ("a", "1"))
+    assert info.value.seq == 2, f"WriteNotAcknowledged.seq was {info.value.seq}; expected 2"
+
+
+# -- Task 2: reads go to healthy replicas ------------------------------------------------
+
+
+@pytest.mark.task(2)
+def test_reads_are_spread_round_robin_over_the_replicas(cluster: Cluster) -> None:
+    router = cluster.router(replicas=3)
+    router.write(CREATE_KV)
+    router.write(PUT, ("a", "1"))
+    router.pump()
+    for _ in range(6):
+        assert router.read(GET, ("a",)) == [("1",)]
+    counts = {name: cluster.queries(name, "FROM kv WHERE") for name in ("primary", "r1", "r2", "r3")}
+    assert counts == {"primary": 0, "r1": 2, "r2": 2, "r3": 2}, (
+        f"6 reads over 3 healthy replicas ran on {counts}; expected 2 on each replica and none "
+        "on the primary"
+    )
+
+
+@pytest.mark.task(2)
+def test_reads_keep_working_when_a_replica_dies(cluster: Cluster) -> None:
+    router = cluster.router(replicas=3)
+    router.write(CREATE_KV)
+    router.write(PUT, ("a", "1"))
+    router.pump()
+    cluster.kill("r2")
+    for i in range(6):
+        got = router.read(GET, ("a",))
+        assert got == [("1",)], f"read #{i} after r2 died returned {got!r}; expected [('1',)]"
+    counts = {name: cluster.queries(name, "FROM kv WHERE") for name in ("primary", "r1", "r3")}
+    assert counts["primary"] == 0 and counts["r1"] >= 2 and counts["r3"] >= 2, (
+        f"with r2 dead, 6 reads ran on {counts}; expected them spread over r1 and r3"
+    )
+
+
+@pytest.mark.task(2)
+def test_reads_fall_back_to_the_primary_and_then_fail_clearly(
+    router: Router, cluster: Cluster
+) -> None:
+    router.write(PUT, ("a", "1"))
+    cluster.kill("r1")
+    cluster.kill("r2")
+    got = router.read(GET, ("a",))
+    assert got == [("1",)], f"with every replica dead read() returned {got!r}; expected the primary"
+    cluster.kill("primary")
+    with pytest.raises(NoHealthyNode):
+        router.read(GET, ("a",))
+
+
+@pytest.mark.task(2)
+def test_a_bad_query_raises_and_does_not_mark_a_replica_unhealthy(
+    router: Router, cluster: Cluster
+) -> None:
+    with pytest.raises(sqlite3.OperationalError):
+        router.read("SELECT nope FROM missing_table")
+    health = router.check_health()
+    assert health == {"primary": True, "r1": True, "r2": True}, (
+        f"after one bad query check_health() = {health}; a broken query is the caller's fault, "
+        "not the node's"
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    "sql",
+    ["DELETE FROM kv", "SELECT 1; DROP TABLE kv", "UPDATE kv SET v = 'pwned'"],
+)
+def test_a_read_can_never_change_a_replica(router: Router, cluster: Cluster, sql: str) -> None:
+    router.write(PUT, ("a", "1"))
+    router.pump()
+    with pytest.raises(sqlite3.Error):
+        for _ in range(3):
+            router.read(sql)
+    for name in ("r1", "r2"):
+        assert cluster.rows(name) == [("a", "1")], (
+            f"read({sql!r}) changed replica {name!r}: it now holds {cluster.rows(name)}"
+        )
+
+
+# -- Task 3: read-your-writes --------------------------------------------------------------
+
+
+@pytest.mark.task(3)
+def test_a_read_with_the_write_sequence_always_sees_the_write(router: Router) -> None:
+    for i in range(4):
+        seq = router.write(PUT, (f"k{i}", str(i)))
+        for attempt in range(3):
+            got = router.read(GET, (f"k{i}",), min_seq=seq)
+            assert got == [(str(i),)], (
+                f"read(GET, ('k{i}',), min_seq={seq}) attempt {attempt} returned {got!r}: a "
+                "session must read its own write (skip replicas that have not applied it)"
+            )
+
+
+@pytest.mark.task(3)
+def test_read_your_writes_falls_back_to_the_primary_when_no_replica_caught_up(
+    router: Router, cluster: Cluster
+) -> None:
+    seq = router.write(PUT, ("a", "1"))
+    synced = max(("r1", "r2"), key=lambda n: router.applied()[n])
+    cluster.kill(synced)
+    got = router.read(GET, ("a",), min_seq=seq)
+    assert got == [("1",)], (
+        f"the only replica with write #{seq} died; read(min_seq={seq}) returned {got!r}; "
+        "expected the primary to answer"
+    )
+
+
+@pytest.mark.task(3)
+def test_bad_min_seq_values_are_rejected(router: Router) -> None:
+    with pytest.raises(ValueError):
+        router.read(GET, ("a",), min_seq=10**9)
+    with pytest.raises(ValueError):
+        router.read(GET, ("a",), min_seq=-1)
+    with pytest.raises(TypeError):
+        router.read(GET, ("a",), min_seq="1")  # type: ignore[arg-type]
+
+
+# -- Task 4: failover -----------------------------------------------------------------------
+
+
+@pytest.mark.task(4)
+def test_no_acknowledged_write_is_lost_when_the_primary_dies(
+    router: Router, cluster: Cluster
+) -> None:
+    seqs = [router.write(PUT, (f"k{i}", str(i))) for i in range(3)]
+    cluster.kill("primary")
+    after = router.write(PUT, ("k3", "3"))  # the router notices and fails over by itself
+    assert router.primary in {"r1", "r2"}, f"router.primary is {router.primary!r} after failover"
+    assert after == seqs[-1] + 1, f"the first write after failover got seq {after}; expected {seqs[-1] + 1}"
+    router.pump()
+    want = [("k0", "0"), ("k1", "1"), ("k2", "2"), ("k3", "3")]
+    for name in ("r1", "r2"):
+        assert cluster.rows(name) == want, (
+            f"after the primary died node {name!r} holds {cluster.rows(name)}; expected {want}: "
+            "every acknowledged write must survive a failover"
+        )
+
+
+@pytest.mark.task(4)
+def test_failover_promotes_the_most_up_to_date_replica(router: Router, cluster: Cluster) -> None:
+    blocker = cluster.lock("r1")  # r1 is unreachable for a while...
+    seq = router.write(PUT, ("a", "1"))  # ...so only r2 can acknowledge this write
+    blocker.rollback()
+    health = router.check_health()
+    assert health["r1"] is True, f"check_health() = {health}; r1 recovered and must be re-admitted"
+    applied = router.applied()
+    assert (applied["r1"], applied["r2"]) == (1, 2), f"applied() = {applied}; expected r1 1, r2 2"
+    cluster.kill("primary")
+    promoted = router.failover()
+    assert promoted == "r2", (
+        f"failover() promoted {promoted!r} with applied() = {applied}; expected 'r2', the replica "
+        "with the highest applied sequence"
+    )
+    got = router.read(GET, ("a",), min_seq=seq)
+    assert got == [("1",)], f"after failover read(min_seq={seq}) returned {got!r}"
+
+
+@pytest.mark.task(4)
+def test_an_unreachable_replica_is_skipped_and_readmitted(router: Router, cluster: Cluster) -> None:
+    router.write(PUT, ("a", "1"))
+    router.pump()
+    blocker = cluster.lock("r2")
+    for _ in range(4):
+        assert router.read(GET, ("a",)) == [("1",)]
+    assert router.check_health()["r2"] is False, "check_health() reported the locked r2 as healthy"
+    blocker.rollback()
+    assert router.check_health()["r2"] is True, "check_health() did not re-admit r2 once unlocked"
+    router.write(PUT, ("b", "2"))
+    router.pump()
+    assert cluster.rows("r2") == [("a", "1"), ("b", "2")], f"r2 holds {cluster.rows('r2')}"
+
+
+@pytest.mark.task(4)
+def test_failover_without_a_reachable_replica_raises_no_healthy_node(
+    router: Router, cluster: Cluster
+) -> None:
+    for name in ("primary", "r1", "r2"):
+        cluster.kill(name)
+    with pytest.raises(NoHealthyNode):
+        router.failover()
+    with pytest.raises(NoHealthyNode):
+        router.write(PUT, ("a", "1"))
+
+
+# -- Task 5: online backup and restore -----------------------------------------------------
+
+ACCOUNTS = "CREATE TABLE account (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)"
+PADDING = "CREATE TABLE padding (id INTEGER PRIMARY KEY, filler TEXT NOT NULL)"
+
+
+@pytest.fixture
+def bank(router: Router) -> Router:
+    router.write(ACCOUNTS)
+    router.write(PADDING)
+    router.transaction([("INSERT INTO account VALUES (?, ?)", (i, 100)) for i in range(1, 11)])
+    # enough pages that a one-page-at-a-time backup takes many steps
+    router.transaction([("INSERT INTO padding (filler) VALUES (?)", ("x" * 3000,))] * 60)
+    return router
+
+
+def transfer(router: Router, src: int, dst: int, amount: int) -> int:
+    return router.transaction([
+        ("UPDATE account SET balance = balance - ? WHERE id = ?", (amount, src)),
+        ("UPDATE account SET balance = balance + ? WHERE id = ?", (amount, dst)),
+    ])
+
+
+@pytest.mark.task(5)
+def test_an_online_backup_taken_during_writes_is_a_consistent_snapshot(bank: Router) -> None:
+    steps: list[int] = []
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        steps.append(remaining)
+        if len(steps) <= 4:  # the application keeps writing while the backup runs
+            transfer(bank, 1, 2, 7)
+
+    target = sqlite3.connect(":memory:")
+    try:
+        bank.backup(target, pages=1, progress=progress)
+        assert len(steps) > 4, (
+            f"backup(pages=1, progress=...) called progress {len(steps)} times; it must copy "
+            "a page at a time through sqlite3's Connection.backup and report each step"
+        )
+        (check,) = target.execute("PRAGMA integrity_check").fetchone()
+        assert check == "ok", f"the backup failed PRAGMA integrity_check: {check!r}"
+        total, one, two = target.execute(
+            "SELECT SUM(balance), (SELECT balance FROM account WHERE id = 1),"
+            " (SELECT balance FROM account WHERE id = 2) FROM account"
+        ).fetchone()
+        assert total == 1000, f"the backup's balances sum to {total}; expected 1000 (half a transfer)"
+        (head,) = target.execute("SELECT MAX(seq) FROM _ha_log").fetchone()
+        moved = 100 - one
+        assert moved == two - 100 and moved == 7 * (head - 5), (
+            f"the backup holds log entries up to {head} but account 1 = {one}, account 2 = {two}: "
+            "data and replication log must come from the same snapshot"
+        )
+        assert head == bank.applied()["primary"], (
+            f"the backup ends at seq {head}, the primary at {bank.applied()['primary']}: every "
+            "write committed before the backup finished must be in it"
+        )
+    finally:
+        target.close()
+
+
+@pytest.mark.task(5)
+def test_a_backup_holds_every_acknowledged_write(bank: Router) -> None:
+    seq = transfer(bank, 3, 4, 50)  # acknowledged, but one replica has not applied it yet
+    target = sqlite3.connect(":memory:")
+    try:
+        bank.backup(target)
+        (head,) = target.execute("SELECT MAX(seq) FROM _ha_log").fetchone()
+        (balance,) = target.execute("SELECT balance FROM account WHERE id = 4").fetchone()
+        assert (head, balance) == (seq, 150), (
+            f"the backup ends at seq {head} with account 4 = {balance}; expected seq {seq} and "
+            "150: back up a node that holds every acknowledged write"
+        )
+    finally:
+        target.close()
+
+
+@pytest.mark.task(5)
+def test_restore_seeds_a_cluster_that_continues_the_sequence(
+    bank: Router, tmp_path: Path
+) -> None:
+    seq = transfer(bank, 5, 6, 25)
+    target = sqlite3.connect(":memory:")
+    fresh = Cluster(tmp_path / "restored")
+    fresh.directory.mkdir()
+    try:
+        bank.backup(target)
+        restored = Router.restore(target, fresh.node("primary"), [fresh.node("r1"), fresh.node("r2")])
+        assert restored.applied() == {"primary": seq, "r1": seq, "r2": seq}, (
+            f"after restore applied() = {restored.applied()}; expected every node at {seq}"
+        )
+        got = restored.read("SELECT balance FROM account WHERE id = 6")
+        assert got == [(125,)], f"reading account 6 from the restored cluster returned {got!r}"
+        after = transfer(restored, 6, 5, 25)
+        assert after == seq + 1, f"the first write after restore got seq {after}; expected {seq + 1}"
+    finally:
+        target.close()
+        fresh.close()
+
+
+@pytest.mark.task(5)
+def test_backing_up_over_a_cluster_node_is_refused(bank: Router, cluster: Cluster) -> None:
+    bank.pump()
+    before = cluster.connections["r1"].execute("SELECT COUNT(*) FROM account").fetchone()
+    with pytest.raises(ValueError):
+        bank.backup(cluster.connections["r1"])
+    after = cluster.connections["r1"].execute("SELECT COUNT(*) FROM account").fetchone()
+    assert before == after == (10,), f"r1 had {before} accounts, now {after}"
+    with pytest.raises(TypeError):
+        bank.backup("backup.db")  # type: ignore[arg-type]

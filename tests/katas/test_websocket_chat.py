@@ -1,0 +1,438 @@
+"""Tests for the websocket_chat kata: an asyncio hub behind a real WebSocket server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from websocket_chat import (
+    CLOSE_TOO_SLOW,
+    MAX_TEXT_LENGTH,
+    ChatHub,
+    ChatServer,
+)
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+TOKENS = {"tok-alice": "alice", "tok-bob": "bob", "tok-carol": "carol", "tok-slow": "slow"}
+TOKENS |= {f"tok-user{i}": f"user{i}" for i in range(100)}
+WAIT = 2.0  # seconds: the longest any single wait in this suite may take
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+async def recv_json(ws: ClientConnection, what: str = "a frame") -> dict[str, Any]:
+    try:
+        async with asyncio.timeout(WAIT):
+            raw = await ws.recv()
+    except TimeoutError:
+        pytest.fail(f"waited {WAIT}s for {what}; nothing arrived")
+    except ConnectionClosed as exc:
+        pytest.fail(f"waited for {what}; the server closed the connection instead ({exc})")
+    assert isinstance(raw, str), f"expected a JSON text frame for {what}, got {raw!r}"
+    return json.loads(raw)
+
+
+async def close_code(ws: ClientConnection) -> tuple[int | None, list[str | bytes]]:
+    """Read until the server closes; return the close code and the frames that came first."""
+    frames: list[str | bytes] = []
+    try:
+        async with asyncio.timeout(WAIT):
+            async for frame in ws:
+                frames.append(frame)
+    except ConnectionClosed:
+        pass
+    except TimeoutError:
+        return None, frames
+    return ws.close_code, frames
+
+
+def say(text: str) -> str:
+    return json.dumps({"type": "message", "text": text})
+
+
+class Clients:
+    """Opens WebSocket clients against the server under test and always closes them."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.open: list[ClientConnection] = []
+
+    def url(self, room: str, token: str | None) -> str:
+        query = "" if token is None else f"?token={token}"
+        return f"ws://127.0.0.1:{self.port}/rooms/{room}{query}"
+
+    async def raw(self, path: str, **kwargs: Any) -> ClientConnection:
+        async with asyncio.timeout(WAIT):
+            ws = await connect(f"ws://127.0.0.1:{self.port}{path}", open_timeout=WAIT,
+                               close_timeout=0.5, **kwargs)
+        self.open.append(ws)
+        return ws
+
+    async def join(self, room: str, token: str, **kwargs: Any) -> ClientConnection:
+        """Connect and wait for the ``joined`` frame, so the client is surely in the room."""
+        query = f"?token={token}"
+        ws = await self.raw(f"/rooms/{room}{query}", **kwargs)
+        frame = await recv_json(ws, f"the 'joined' frame after connecting to room {room!r}")
+        want = {"type": "joined", "room": room, "user": TOKENS[token]}
+        assert frame == want, f"the first frame after joining was {frame}; expected {want}"
+        return ws
+
+    async def close_all(self) -> None:
+        for ws in self.open:
+            try:
+                async with asyncio.timeout(1):
+                    await ws.close()
+            except TimeoutError:
+                ws.transport.abort()
+
+
+@pytest.fixture
+def hub() -> ChatHub:
+    return ChatHub(queue_size=32)  # bigger than any burst a test sends without reading
+
+
+@pytest.fixture
+async def server(hub: ChatHub) -> AsyncIterator[ChatServer]:
+    srv = ChatServer(hub, TOKENS)
+    async with asyncio.timeout(WAIT):
+        await srv.start()
+    try:
+        yield srv
+    finally:
+        async with asyncio.timeout(5):
+            await srv.stop()
+
+
+@pytest.fixture
+async def clients(server: ChatServer) -> AsyncIterator[Clients]:
+    c = Clients(server.port)
+    try:
+        yield c
+    finally:
+        await c.close_all()
+
+
+# -- Task 1: the hub -------------------------------------------------------------------------
+
+
+def drain(member: Any) -> list[dict[str, Any]]:
+    out = []
+    while not member.queue.empty():
+        out.append(json.loads(member.queue.get_nowait()))
+    return out
+
+
+@pytest.mark.task(1)
+async def test_publish_reaches_every_member_of_the_room_and_no_one_else() -> None:
+    hub = ChatHub(queue_size=4)
+    alice, bob, carol = hub.join("lobby", "alice"), hub.join("lobby", "bob"), hub.join("dev", "carol")
+    sent = hub.publish("lobby", "alice", "hello")
+    want = {"type": "message", "room": "lobby", "user": "alice", "text": "hello", "seq": 1}
+    assert sent == want, f"publish('lobby', 'alice', 'hello') returned {sent}; expected {want}"
+    for name, member in (("alice", alice), ("bob", bob)):
+        got = drain(member)
+        assert got == [want], f"{name}'s queue held {got}; expected [{want}]"
+    assert drain(carol) == [], "carol is in room 'dev' but received a message sent to 'lobby'"
+    assert hub.members("lobby") == ["alice", "bob"], f"members('lobby') = {hub.members('lobby')}"
+
+
+@pytest.mark.task(1)
+async def test_each_room_numbers_its_messages_in_order() -> None:
+    hub = ChatHub(queue_size=10)
+    lobby, dev = hub.join("lobby", "alice"), hub.join("dev", "bob")
+    for text in ("a", "b", "c"):
+        hub.publish("lobby", "alice", text)
+    hub.publish("dev", "bob", "x")
+    got = [(m["seq"], m["text"]) for m in drain(lobby)]
+    assert got == [(1, "a"), (2, "b"), (3, "c")], f"lobby received {got}; expected seq 1-3 in order"
+    got = [(m["seq"], m["text"]) for m in drain(dev)]
+    assert got == [(1, "x")], f"dev received {got}; each room counts its own sequence from 1"
+
+
+@pytest.mark.task(1)
+async def test_a_full_queue_drops_its_member_without_blocking_the_others() -> None:
+    hub = ChatHub(queue_size=2)
+    reader, sleeper = hub.join("lobby", "reader"), hub.join("lobby", "sleeper")
+    received = []
+    for i in range(5):
+        result = hub.publish("lobby", "reader", f"m{i}")
+        assert not asyncio.iscoroutine(result), (
+            "publish() returned a coroutine: publishing must never wait for a client"
+        )
+        received += drain(reader)
+    assert [m["text"] for m in received] == ["m0", "m1", "m2", "m3", "m4"], (
+        f"the member that keeps reading got {[m['text'] for m in received]}; expected all five"
+    )
+    assert sleeper.dropped.is_set(), "the member whose queue (size 2) overflowed was not dropped"
+    assert hub.members("lobby") == ["reader"], (
+        f"members('lobby') = {hub.members('lobby')} after 'sleeper' overflowed; expected ['reader']"
+    )
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("room", ["", "a/b", "../etc", "lobby?x=1", "x" * 33, "émoji🙂", None])
+async def test_bad_room_names_are_rejected(room: object) -> None:
+    hub = ChatHub()
+    with pytest.raises((ValueError, TypeError)):
+        hub.join(room, "alice")  # type: ignore[arg-type]
+
+
+@pytest.mark.task(1)
+async def test_bad_queue_sizes_are_rejected() -> None:
+    for bad, error in ((0, ValueError), (-3, ValueError), ("8", TypeError), (True, TypeError)):
+        with pytest.raises(error):
+            ChatHub(queue_size=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.task(1)
+async def test_leaving_twice_is_harmless_and_empties_the_room() -> None:
+    hub = ChatHub()
+    alice = hub.join("lobby", "alice")
+    hub.leave(alice)
+    hub.leave(alice)
+    assert hub.members("lobby") == [], f"members('lobby') = {hub.members('lobby')} after leaving"
+    hub.publish("lobby", "bob", "anyone?")
+    assert drain(alice) == [], "a member that left still received a message"
+
+
+# -- Task 2: the server and its token check ------------------------------------------------
+
+
+@pytest.mark.task(2)
+async def test_a_valid_token_joins_the_room_on_a_free_loopback_port(
+    server: ChatServer, clients: Clients
+) -> None:
+    assert isinstance(server.port, int) and server.port > 0, f"server.port = {server.port!r}"
+    await clients.join("lobby", "tok-alice")
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?token=",
+        "?token=wrong",
+        "?token=tok-alicex",
+        "?token=TOK-ALICE",
+        "?token=tok-ali",
+        "?token=%C3%A9%00",
+        "?token=tok-alice&token=wrong",
+        "?Token=tok-alice",
+    ],
+)
+async def test_a_missing_or_bad_token_is_closed_with_1008(clients: Clients, query: str) -> None:
+    ws = await clients.raw(f"/rooms/lobby{query}")
+    code, frames = await close_code(ws)
+    assert code == 1008, (
+        f"connecting to /rooms/lobby{query} gave frames {frames[:2]} and close code {code}; "
+        "expected the server to close with 1008 (policy violation) before any chat frame"
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("path", ["/rooms/", "/rooms/a%2Fb", "/lobby", "/rooms/" + "x" * 33])
+async def test_a_bad_room_path_is_closed_with_1008(clients: Clients, path: str) -> None:
+    ws = await clients.raw(f"{path}?token=tok-alice")
+    code, frames = await close_code(ws)
+    assert code == 1008, f"connecting to {path} gave frames {frames[:2]} and close code {code}"
+
+
+# -- Task 3: chatting over the socket --------------------------------------------------------
+
+
+@pytest.mark.task(3)
+async def test_messages_are_broadcast_within_the_room_in_one_order(clients: Clients) -> None:
+    alice = await clients.join("lobby", "tok-alice")
+    bob = await clients.join("lobby", "tok-bob")
+    carol = await clients.join("lobby", "tok-carol")
+    for i in range(5):
+        await alice.send(say(f"a{i}"))
+        await bob.send(say(f"b{i}"))
+    seen = {}
+    for name, ws in (("alice", alice), ("bob", bob), ("carol", carol)):
+        frames = [await recv_json(ws, f"message {n + 1} of 10 at {name}") for n in range(10)]
+        seen[name] = [(f["seq"], f["user"], f["text"]) for f in frames]
+        assert [s for s, _, _ in seen[name]] == list(range(1, 11)), (
+            f"{name} received seq {[s for s, _, _ in seen[name]]}; expected 1..10 in order"
+        )
+        texts = [t for _, u, t in seen[name] if u == "alice"]
+        assert texts == [f"a{i}" for i in range(5)], f"{name} saw alice's messages as {texts}"
+    assert seen["alice"] == seen["bob"] == seen["carol"], (
+        f"the three clients saw different orders: {seen}"
+    )
+
+
+@pytest.mark.task(3)
+async def test_messages_do_not_leak_into_other_rooms(clients: Clients) -> None:
+    alice = await clients.join("lobby", "tok-alice")
+    bob = await clients.join("dev", "tok-bob")
+    await alice.send(say("lobby only"))
+    echo = await recv_json(alice, "alice's own message back")
+    assert echo["text"] == "lobby only", f"alice got {echo}"
+    await bob.send(say("dev marker"))  # sent after alice's message was fully published
+    first = await recv_json(bob, "bob's next frame")
+    assert first["text"] == "dev marker" and first["room"] == "dev", (
+        f"bob (room 'dev') received {first} before his own message: a message sent to 'lobby' "
+        "must reach only the members of 'lobby', not everyone (broadcast=True)"
+    )
+
+
+@pytest.mark.task(3)
+async def test_the_sender_name_comes_from_the_token_not_the_message(clients: Clients) -> None:
+    bob = await clients.join("lobby", "tok-bob")
+    await bob.send(json.dumps({"type": "message", "text": "hi", "user": "admin", "seq": 99}))
+    got = await recv_json(bob, "the broadcast of bob's message")
+    assert (got["user"], got["seq"]) == ("bob", 1), (
+        f"bob sent user='admin', seq=99 and the room saw {got}; user and seq are the server's"
+    )
+
+
+BAD_FRAMES = [
+    "not json",
+    "{'type': 'message'}",
+    "[1, 2, 3]",
+    "null",
+    '"just a string"',
+    '{"type": "message"}',
+    '{"type": "message", "text": 123}',
+    '{"type": "message", "text": "   "}',
+    '{"type": "shout", "text": "hi"}',
+    json.dumps({"type": "message", "text": "x" * (MAX_TEXT_LENGTH + 1)}),
+    b"\x00\xffbinary",
+]
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize("frame", BAD_FRAMES, ids=[str(f)[:24] for f in BAD_FRAMES])
+async def test_a_bad_frame_gets_an_error_frame_and_the_connection_stays_open(
+    clients: Clients, frame: str | bytes
+) -> None:
+    alice = await clients.join("lobby", "tok-alice")
+    await alice.send(frame)
+    got = await recv_json(alice, f"an error frame answering {frame!r:.40}")
+    assert got.get("type") == "error" and isinstance(got.get("error"), str) and got["error"], (
+        f"sending {frame!r:.60} returned {got}; expected {{'type': 'error', 'error': '<why>'}}"
+    )
+    await alice.send(say("still here"))
+    got = await recv_json(alice, "the next message after the error")
+    assert got.get("text") == "still here", f"after an error frame the next frame was {got}"
+
+
+@pytest.mark.task(3)
+async def test_a_frame_over_64_kib_is_refused_with_1009(clients: Clients) -> None:
+    alice = await clients.join("lobby", "tok-alice")
+    await alice.send(say("€" * 30_000))  # ~180 kB once JSON escapes every euro sign
+    code, _ = await close_code(alice)
+    assert code == 1009, f"a 180 kB frame got close code {code}; expected 1009 (message too big)"
+
+
+# -- Task 4: back-pressure -------------------------------------------------------------------
+
+
+@pytest.mark.task(4)
+async def test_a_client_that_never_reads_is_dropped_without_stalling_the_room(
+    hub: ChatHub, server: ChatServer, clients: Clients
+) -> None:
+    alice = await clients.join("lobby", "tok-alice")
+    bob = await clients.join("lobby", "tok-bob")
+    # The sleeper asks the kernel for a tiny receive buffer and stops reading after one frame.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    sock.connect(("127.0.0.1", server.port))
+    sleeper = await clients.join("lobby", "tok-slow", sock=sock, max_queue=1, compression=None)
+    text = "€" * MAX_TEXT_LENGTH  # ~24 kB per frame: the sleeper's buffers fill quickly
+    dropped_at = None
+    try:
+        for i in range(1, 601):
+            await alice.send(say(text))
+            for name, ws in (("alice", alice), ("bob", bob)):
+                try:
+                    got = await recv_json(ws, f"message {i} at {name}")
+                except pytest.fail.Exception:
+                    pytest.fail(
+                        f"{name} stopped receiving at message {i} while 'slow' was not reading: "
+                        "one slow client stalled the room (never await a client's send inline)"
+                    )
+                assert got["seq"] == i, f"{name} received seq {got['seq']}; expected {i}"
+            if dropped_at is None and "slow" not in hub.members("lobby"):
+                dropped_at = i
+            if dropped_at is not None and i >= dropped_at + 20:
+                break  # the room kept flowing after the drop
+        assert dropped_at is not None, (
+            f"'slow' never read and was still in the room after {i} messages of 24 kB: a "
+            "client whose bounded queue is full must be dropped"
+        )
+        code, frames = await close_code(sleeper)
+        assert code == CLOSE_TOO_SLOW == 1013, (
+            f"the dropped client's connection ended with close code {code}; expected 1013"
+        )
+        seqs = [json.loads(f)["seq"] for f in frames]
+        assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) < i, (
+            f"the dropped client received seq {seqs[:3]}...{seqs[-3:]}; expected an in-order "
+            f"prefix of the {i} messages"
+        )
+    finally:
+        sleeper.transport.abort()  # never leave a stuffed socket behind for the teardown
+
+
+@pytest.mark.task(4)
+async def test_a_hundred_concurrent_clients_each_receive_every_message(clients: Clients) -> None:
+    crowd = await asyncio.gather(*(clients.join("town", f"tok-user{i}") for i in range(100)))
+    for n in range(3):
+        await crowd[n * 7].send(say(f"hello {n}"))
+
+    async def read_three(ws: ClientConnection) -> list[str]:
+        return [(await recv_json(ws, "a town message"))["text"] for _ in range(3)]
+
+    async with asyncio.timeout(5):
+        results = await asyncio.gather(*(read_three(ws) for ws in crowd))
+    first = results[0]
+    assert sorted(first) == ["hello 0", "hello 1", "hello 2"], f"user0 received {first}"
+    wrong = [i for i, got in enumerate(results) if got != first]
+    assert not wrong, f"clients {wrong[:5]} saw {results[wrong[0]] if wrong else None}, not {first}"
+
+
+# -- Task 5: shutdown ------------------------------------------------------------------------
+
+
+@pytest.mark.task(5)
+async def test_stopping_the_server_closes_every_client_with_1001(
+    server: ChatServer, clients: Clients
+) -> None:
+    port = server.port
+    members = [await clients.join(room, tok) for room, tok in
+               (("lobby", "tok-alice"), ("lobby", "tok-bob"), ("dev", "tok-carol"))]
+    async with asyncio.timeout(5):
+        await server.stop()
+    for ws in members:
+        code, _ = await close_code(ws)
+        assert code == 1001, f"after stop() a client saw close code {code}; expected 1001"
+    with pytest.raises((OSError, InvalidHandshake)):
+        async with asyncio.timeout(WAIT):
+            await connect(f"ws://127.0.0.1:{port}/rooms/lobby?token=tok-alice", open_timeout=1)
+    async with asyncio.timeout(1):
+        await server.stop()  # stopping twice is harmless
+
+
+@pytest.mark.task(5)
+async def test_a_client_that_disconnects_leaves_its_room(
+    hub: ChatHub, clients: Clients
+) -> None:
+    alice = await clients.join("lobby", "tok-alice")
+    await clients.join("lobby", "tok-bob")
+    async with asyncio.timeout(WAIT):
+        await alice.close()
+    try:
+        async with asyncio.timeout(WAIT):
+            while hub.members("lobby") != ["bob"]:
+                await asyncio.sleep(0.01)
+    except TimeoutError:
+        pytest.fail(f"alice disconnected but members('lobby') = {hub.members('lobby')} after "
+                    f"{WAIT}s; expected ['bob']: leave the room when the connection ends")
