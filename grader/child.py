@@ -75,22 +75,19 @@ def run_pytest(memory_mb: int, args: list[str]) -> None:
     os._exit(int(code))
 
 
-def main(argv: list[str]) -> int:
-    report, memory_mb, sep, *args = argv
-    assert sep == "--", "usage: python -m grader.child REPORT MEMORY_MB -- PYTEST_ARGS"
-    become_subreaper()
+def run_once(request: dict) -> None:
+    """Fork one pytest run, wait for it, kill what it left behind, record how it ended."""
     pid = os.fork()
     if pid == 0:
         try:
-            run_pytest(int(memory_mb), args)
+            # The suite never reads our requests, and what it prints never reaches our answers.
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 1)
+            os.dup2(quiet, 2)
+            run_pytest(int(request["memory_mb"]), request["args"])
         finally:
             os._exit(70)
-
-    def stop(signum: int, frame: object) -> None:  # the runner's wall clock ran out
-        kill_descendants()
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
     _, status = os.waitpid(pid, 0)
     kill_descendants()
     record: dict[str, int | str] = {"event": "exit"}
@@ -98,8 +95,41 @@ def main(argv: list[str]) -> int:
         record["signal"] = os.WTERMSIG(status)
     else:
         record["code"] = os.WEXITSTATUS(status)
-    with open(report, "a", encoding="utf-8") as out:
+    with open(request["report"], "a", encoding="utf-8") as out:
         out.write(json.dumps(record) + "\n")
+
+
+def preload(modules: list[str]) -> None:
+    """Import pytest, its plugins and the suites' libraries once, so that each fork starts warm.
+
+    Only third-party and grader modules: never a kata's own module, which each run imports fresh.
+    """
+    import importlib
+
+    for name in ["pytest", "pytest_timeout", "pytest_asyncio.plugin", "grader.plugin", *modules]:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module that fails here fails again, visibly, in the run
+            pass
+
+
+def main(argv: list[str]) -> int:
+    """``--serve MODULE...``: one run per JSON request line on stdin, ``done`` per line on stdout.
+
+    The runner sends SIGTERM when a run's wall clock is out: everything below us dies with us.
+    """
+    def stop(signum: int, frame: object) -> None:
+        kill_descendants()
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    become_subreaper()
+    assert argv[:1] == ["--serve"], "usage: python -m grader.child --serve [MODULE...]"
+    preload(argv[1:])
+    for line in sys.stdin:
+        run_once(json.loads(line))
+        sys.stdout.write("done\n")
+        sys.stdout.flush()
     return 0
 
 

@@ -268,8 +268,8 @@ def grade(env: Env, slugs: tuple[str, ...], fmt: str, output: Path | None, stric
         else:
             grading.write_output(text, output)
     if book.tampered:
-        click.echo("tampering found: " + "; ".join(
-            t for g in book.grades for t in g.tampered), err=True)
+        click.echo("tampering found: " + "; ".join(dict.fromkeys(
+            t for g in book.grades for t in g.tampered)), err=True)
         sys.exit(3)
     sys.exit(1 if strict and not all(g.passed for g in book.grades) else 0)
 

@@ -125,7 +125,12 @@ class Recorder:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        report = yield
+        try:
+            report = yield
+        except Exception as exc:  # pytest could not describe the failure: still a failure
+            report = pytest.TestReport(item.nodeid, item.location, {}, "failed",
+                                       f"{type(exc).__name__} while reporting", call.when,
+                                       duration=call.duration, start=call.start, stop=call.stop)
         if call.excinfo is not None and not report.passed:
             report.kata = _describe(call.excinfo, self.tree)  # type: ignore[attr-defined]
         return report

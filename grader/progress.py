@@ -44,6 +44,16 @@ def write_json_atomic(path: Path, data: Any) -> None:
         raise
 
 
+def _well_formed(data: object) -> bool:
+    """The shape every command relies on; anything else is treated as a corrupt file."""
+    if not isinstance(data, dict) or not isinstance(data.get("katas"), dict):
+        return False
+    if not isinstance(data.get("current"), str | None):
+        return False
+    return all(isinstance(entry, dict) and isinstance(entry.get("hints_shown", 0), int)
+               for entry in data["katas"].values())
+
+
 class Progress:
     def __init__(self, path: Path, data: dict, warning: str | None = None) -> None:
         self.path = path
@@ -62,7 +72,7 @@ class Progress:
             return cls(path, fresh, cls._set_aside(path, f"unreadable ({exc.__class__.__name__})"))
         try:
             data = json.loads(text)
-            if not isinstance(data, dict) or not isinstance(data.get("katas"), dict):
+            if not _well_formed(data):
                 raise ValueError("not a progress object")
         except ValueError:
             return cls(path, fresh, cls._set_aside(path, "corrupt"))

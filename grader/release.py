@@ -139,7 +139,8 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
         shutil.copy2(root / kata.readme, out / kata.readme)
     _copy_tree(Path(__file__).parent, out / "grader")  # the grader running now, the teacher's
     for name in ("katas.toml", "pyproject.toml", ".gitignore"):
-        shutil.copy2(root / name, out / name)
+        if (root / name).is_file():  # release() checked the required ones
+            shutil.copy2(root / name, out / name)
     (out / "constraints.txt").write_text(constraints(), encoding="utf-8")
     (out / ".github" / "workflows").mkdir(parents=True)
     (out / ".github" / "workflows" / "classroom.yml").write_text(workflow(catalogue),
@@ -211,6 +212,9 @@ def release(catalogue: Catalogue, out: Path, force: bool = False) -> tuple[Path,
     out = out.resolve()
     if out == catalogue.root or catalogue.root in out.parents:
         raise ReleaseError(f"{out} is inside the repository; release to a folder outside it")
+    if not (catalogue.root / "pyproject.toml").is_file():
+        raise ReleaseError(f"no pyproject.toml in {catalogue.root}: learners install the "
+                           "template with `pip install -e .`, so the release needs it")
     bundle = out.with_name(f"{out.name}-teacher")
     backups = [b for b in (_prepare(out, force), _prepare(bundle, force)) if b]
     write_template(catalogue, out)

@@ -7,9 +7,12 @@ child's stdout is never read: the learner's code controls it.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
+import queue
+import select
 import signal
 import subprocess
 import sys
@@ -17,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -105,27 +109,121 @@ BOOT = ("import sys; sys.path.insert(0, {path!r}); from grader.child import main
         "sys.exit(main(sys.argv[1:]))").format(path=str(Path(__file__).resolve().parent.parent))
 
 
-def launch(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False,
-           extra: tuple[Path, ...] = ()) -> tuple[str, str]:
-    """Run the supervisor; return ("", "") if it finished, else (status, cause)."""
-    command = [sys.executable, "-I", "-c", BOOT, str(report), str(kata.limits.memory_mb), "--",
-               *pytest_args(root, kata, tree, report, collect_only, extra)]
-    log = report.with_suffix(".log")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=root, env=child_env(), stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+def preload_modules(root: Path, katas: Iterable[Kata]) -> list[str]:
+    """What the suites and stubs import, minus the katas themselves: imported once per worker."""
+    slugs = {"_reference"}
+    found: set[str] = set()
+    for kata in katas:
+        slugs.add(kata.slug)
+        for rel in (kata.test_file, *(kata.pristine(f) for f in kata.files)):
+            try:
+                tree = ast.parse((root / rel).read_text(encoding="utf-8"))
+            except (OSError, SyntaxError, UnicodeDecodeError):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(a.name for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module)
+    return sorted(m for m in found if m.split(".")[0] not in slugs)
+
+
+class Worker:
+    """A supervisor process kept warm between runs: pytest and the suites' libraries are imported
+    once, then every run is a fresh fork (see grader.child). A run that overruns its wall clock
+    takes the whole worker down with it; the next run starts a new one.
+    """
+
+    def __init__(self, root: Path, modules: Iterable[str] = ()) -> None:
+        self.root = root
+        self.modules = list(modules)
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        self.log = tempfile.TemporaryFile()
+        return subprocess.Popen(
+            [sys.executable, "-I", "-c", BOOT, "--serve", *self.modules], cwd=self.root,
+            env=child_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+            start_new_session=True)
+
+    def run(self, kata: Kata, tree: str, report: Path, collect_only: bool = False,
+            extra: tuple[Path, ...] = ()) -> tuple[str, str]:
+        """One run; returns ("", "") when the suite finished, else (status, cause)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        request = {"report": str(report), "memory_mb": kata.limits.memory_mb,
+                   "args": pytest_args(self.root, kata, tree, report, collect_only, extra)}
         try:
-            proc.wait(timeout=kata.limits.wall_clock)
-        except subprocess.TimeoutExpired:
-            stop(proc)
-            return "timeout", f"the suite ran longer than its {kata.limits.wall_clock:g} s limit"
+            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+            self.proc.stdin.flush()
+            answer = _read_line(self.proc.stdout, kata.limits.wall_clock)
+        except BrokenPipeError:
+            answer = b""
         except BaseException:  # Ctrl-C in the CLI: take the whole kata down with us
-            stop(proc)
+            self.close()
             raise
-    if proc.returncode != 0:
-        tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        return "crashed", f"the grader's supervisor failed ({tail[0]})"
-    return "", ""
+        if answer is None:
+            self.close()
+            return "timeout", f"the suite ran longer than its {kata.limits.wall_clock:g} s limit"
+        if not answer:
+            self.log.seek(0)
+            tail = self.log.read().decode(errors="replace").strip().splitlines()[-1:]
+            self.close()
+            return "crashed", f"the grader's supervisor failed ({(tail or ['no output'])[0]})"
+        return "", ""
+
+    def close(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+            self.proc = None
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_line(stream, timeout: float) -> bytes | None:
+    """A line from ``stream`` within ``timeout`` seconds; None on timeout, b"" at end of file."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    fd = stream.fileno()
+    while not data.endswith(b"\n"):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, 64)
+        if not chunk:
+            return b""
+        data += chunk
+    return data
+
+
+class WorkerPool:
+    """``size`` warm workers shared by threads: each run borrows one and gives it back."""
+
+    def __init__(self, root: Path, katas: Iterable[Kata], size: int) -> None:
+        modules = preload_modules(root, katas)
+        self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self.all = [Worker(root, modules) for _ in range(size)]
+        for worker in self.all:
+            self.idle.put(worker)
+
+    @contextmanager
+    def worker(self):
+        worker = self.idle.get()
+        try:
+            yield worker
+        finally:
+            self.idle.put(worker)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.all:
+            worker.close()
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -219,8 +317,8 @@ def fingerprint(root: Path, kata: Kata, extra: tuple[Path, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def expected_tests(root: Path, kata: Kata, workdir: Path, extra: tuple[Path, ...] = ()
-                   ) -> list[dict] | None:
+def expected_tests(root: Path, kata: Kata, workdir: Path, extra: tuple[Path, ...] = (),
+                   worker: Worker | None = None) -> list[dict] | None:
     """The tests the pristine suite collects (on the pristine stub), cached under ``.kata/``."""
     key = fingerprint(root, kata, extra)
     cache = root / ".kata" / "cache" / f"{kata.slug}{'-extra' if extra else ''}.json"
@@ -231,7 +329,8 @@ def expected_tests(root: Path, kata: Kata, workdir: Path, extra: tuple[Path, ...
     except (OSError, ValueError, KeyError, AttributeError):
         pass
     report = workdir / f"{kata.slug}-collect.jsonl"
-    launch(root, kata, "stubs", report, collect_only=True, extra=extra)
+    with _borrow(root, kata, worker) as w:
+        w.run(kata, "stubs", report, collect_only=True, extra=extra)
     collected = next((r["tests"] for r in read_report(report) if r.get("event") == "collected"),
                      None)
     if not collected:
@@ -245,19 +344,30 @@ def expected_tests(root: Path, kata: Kata, workdir: Path, extra: tuple[Path, ...
     return collected
 
 
+@contextmanager
+def _borrow(root: Path, kata: Kata, worker: Worker | None):
+    """The given worker, or a one-off one (closed afterwards) for a single run."""
+    if worker is not None:
+        yield worker
+    else:
+        with Worker(root, preload_modules(root, [kata])) as one_off:
+            yield one_off
+
+
 def run_kata(root: Path, kata: Kata, tree: str = "katas", expected: list[dict] | None = None,
-             extra: tuple[Path, ...] = ()) -> KataResult:
+             extra: tuple[Path, ...] = (), worker: Worker | None = None) -> KataResult:
     """Grade ``tree``'s module for ``kata``; ``extra`` test files (a teacher's hidden tests) count."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"kata-{kata.slug}-") as tmp:
         workdir = Path(tmp)
         if expected is None:
-            expected = expected_tests(root, kata, workdir, extra)
+            expected = expected_tests(root, kata, workdir, extra, worker)
         if expected is None:
             return KataResult(kata.slug, "error", f"the pristine suite {kata.test_file} collects "
                               "no tests; run `kata verify` to see why")
         report = workdir / f"{kata.slug}.jsonl"
-        outcome = launch(root, kata, tree, report, extra=extra)
+        with _borrow(root, kata, worker) as w:
+            outcome = w.run(kata, tree, report, extra=extra)
         result = judge(kata.slug, read_report(report), expected, outcome)
     result.duration = time.monotonic() - started
     return result
@@ -270,6 +380,10 @@ def run_many(catalogue: Catalogue, katas: Iterable[Kata], tree: str = "katas",
     katas = list(katas)
     extra = extra or {}
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(katas) or 1))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(
-            lambda k: run_kata(catalogue.root, k, tree, extra=extra.get(k.slug, ())), katas))
+    root = catalogue.root
+    with WorkerPool(root, katas, jobs) as workers, ThreadPoolExecutor(max_workers=jobs) as pool:
+        def one(kata: Kata) -> KataResult:
+            with workers.worker() as worker:
+                return run_kata(root, kata, tree, extra=extra.get(kata.slug, ()), worker=worker)
+
+        return list(pool.map(one, katas))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.catalogue import Catalogue, Kata, readme_tasks
-from grader.runner import KataResult, judge, launch, read_report, run_kata
+from grader.runner import KataResult, Worker, WorkerPool, judge, read_report, run_kata
 
 MIN_MUTANTS = 3
 
@@ -70,31 +70,28 @@ def build_mutant(root: Path, kata: Kata, mutant: Path, into: Path) -> Path:
     return into
 
 
-def run_stub(root: Path, kata: Kata) -> tuple[KataResult, list[dict]]:
+def run_stub(root: Path, kata: Kata, worker: Worker) -> tuple[KataResult, list[dict]]:
     """Run the suite on the pristine stub; what it collects is the expected set of tests."""
     with tempfile.TemporaryDirectory(prefix=f"kata-verify-{kata.slug}-") as tmp:
         report = Path(tmp) / "stub.jsonl"
-        outcome = launch(root, kata, "stubs", report)
+        outcome = worker.run(kata, "stubs", report)
         records = read_report(report)
     expected = next((r["tests"] for r in records if r.get("event") == "collected"), [])
     return judge(kata.slug, records, expected, outcome), expected
 
 
-def verify_kata(root: Path, kata: Kata, pool: ThreadPoolExecutor) -> Verdict:
-    verdict = Verdict(kata.slug)
+def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list[dict]:
     problems = verdict.problems
     problems.extend(static_problems(root, kata))
-    solution_ready = (root / kata.solution_path).exists()
-    if not solution_ready:
-        problems.append(f"no reference solution at {kata.solution_path}")
     found = mutants(root, kata)
+    if not (root / kata.solution_path).exists():
+        problems.append(f"no reference solution at {kata.solution_path}")
     if len(found) < MIN_MUTANTS:
         problems.append(f"{len(found)} mutants in {kata.mutants_dir}/, at least {MIN_MUTANTS} needed")
-
-    stub, expected = run_stub(root, kata)
+    stub, expected = run_stub(root, kata, worker)
     if not expected:
         problems.append(f"the suite collects no tests on the stub ({stub.cause or stub.status})")
-        return verdict
+        return []
     tasks = readme_tasks(root, kata)
     for test in expected:
         if test.get("task") is None:
@@ -105,38 +102,30 @@ def verify_kata(root: Path, kata: Kata, pool: ThreadPoolExecutor) -> Verdict:
     passing = [t for t in stub.tests if t.status == "passed"]
     verdict.stub = f"{len(stub.tests) - len(passing)}/{len(stub.tests)} fail"
     problems.extend(f"{short(t.name)} passes on the stub: it grades nothing" for t in passing)
+    return expected
 
-    jobs = {}
-    if solution_ready:
-        jobs["solution"] = pool.submit(run_kata, root, kata, "solutions", expected)
-    tmp = Path(tempfile.mkdtemp(prefix=f"kata-mutants-{kata.slug}-"))
-    try:
-        for mutant in found:
-            if solution_ready:
-                tree = build_mutant(root, kata, mutant, tmp / mutant.stem)
-                jobs[mutant] = pool.submit(run_kata, root, kata, str(tree), expected)
-        if "solution" in jobs:
-            solved = jobs.pop("solution").result()
-            verdict.solution = f"{solved.tests_passed}/{len(solved.tests)} pass"
-            if not solved.passed:
-                problems.append(f"the solution is {solved.status}" + (
-                    f" ({solved.cause})" if solved.cause else ""))
-            problems.extend(f"{short(t.name)} {t.status} on the solution: {t.message}"
+
+def judge_solution(verdict: Verdict, solved: KataResult) -> None:
+    verdict.solution = f"{solved.tests_passed}/{len(solved.tests)} pass"
+    if not solved.passed:
+        verdict.problems.append(f"the solution is {solved.status}" + (
+            f" ({solved.cause})" if solved.cause else ""))
+    verdict.problems.extend(f"{short(t.name)} {t.status} on the solution: {t.message}"
                             for t in solved.tests if t.status != "passed")
-        rejected = 0
-        for mutant, job in jobs.items():
-            result = job.result()
-            name = f"mutant {mutant.stem!r} ({mutant_mistake(mutant) or 'no docstring'})"
-            if result.passed:
-                problems.append(f"{name} passes every test: the suite misses this mistake")
-            elif result.status == "error":
-                problems.append(f"{name} does not even import ({result.cause}): it proves nothing")
-            else:
-                rejected += 1
-        verdict.mutants = f"{rejected}/{len(found)} rejected"
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return verdict
+
+
+def judge_mutants(verdict: Verdict, results: list[tuple[Path, KataResult]]) -> None:
+    rejected = 0
+    for mutant, result in results:
+        name = f"mutant {mutant.stem!r} ({mutant_mistake(mutant) or 'no docstring'})"
+        if result.passed:
+            verdict.problems.append(f"{name} passes every test: the suite misses this mistake")
+        elif result.status == "error":
+            verdict.problems.append(f"{name} does not even import ({result.cause}): "
+                                    "it proves nothing")
+        else:
+            rejected += 1
+    verdict.mutants = f"{rejected}/{len(results)} rejected"
 
 
 def static_problems(root: Path, kata: Kata) -> list[str]:
@@ -172,8 +161,37 @@ def short(nodeid: str) -> str:
 
 
 def verify(catalogue: Catalogue, katas: list[Kata], jobs: int | None = None) -> list[Verdict]:
-    # Katas are checked side by side; each kata's solution and mutant runs share the same pool.
-    workers = jobs or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=workers) as runs, \
-            ThreadPoolExecutor(max_workers=workers) as katas_pool:
-        return list(katas_pool.map(lambda k: verify_kata(catalogue.root, k, runs), katas))
+    """Two phases over all katas at once, all cores busy: the stubs (which fix each kata's
+    expected tests), then every solution and mutant."""
+    root = catalogue.root
+    size = jobs or os.cpu_count() or 1
+    verdicts = {k.slug: Verdict(k.slug) for k in katas}
+    with WorkerPool(root, katas, size) as workers, ThreadPoolExecutor(size) as pool, \
+            tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp:
+        def stub(kata: Kata) -> list[dict]:
+            with workers.worker() as worker:
+                return check_stub(root, kata, verdicts[kata.slug], worker)
+
+        expected = dict(zip([k.slug for k in katas], pool.map(stub, katas), strict=True))
+        runs: list[tuple[Kata, Path | None, str]] = []  # (kata, mutant or None, tree)
+        for kata in katas:
+            if not expected[kata.slug] or not (root / kata.solution_path).exists():
+                continue
+            runs.append((kata, None, "solutions"))
+            for mutant in mutants(root, kata):
+                tree = build_mutant(root, kata, mutant, Path(tmp) / kata.slug / mutant.stem)
+                runs.append((kata, mutant, str(tree)))
+
+        def run(job: tuple[Kata, Path | None, str]) -> KataResult:
+            kata, _, tree = job
+            with workers.worker() as worker:
+                return run_kata(root, kata, tree, expected[kata.slug], worker=worker)
+
+        results = list(pool.map(run, runs))
+    for kata in katas:
+        mine = [(m, r) for (k, m, _), r in zip(runs, results, strict=True) if k is kata]
+        for mutant, result in mine:
+            if mutant is None:
+                judge_solution(verdicts[kata.slug], result)
+        judge_mutants(verdicts[kata.slug], [(m, r) for m, r in mine if m is not None])
+    return list(verdicts.values())

@@ -26,7 +26,9 @@ __all__ = [
 ]
 
 LOG_TABLE = "_ha_log"
-_CREATE_LOG = f"CREATE TABLE IF NOT EXISTS {LOG_TABLE} (seq INTEGER PRIMARY KEY, batch TEXT NOT NULL)"
+_CREATE_LOG = (
+    f"CREATE TABLE IF NOT EXISTS {LOG_TABLE} (seq INTEGER PRIMARY KEY, batch TEXT NOT NULL)"
+)
 _HEAD = f"SELECT COALESCE(MAX(seq), 0) FROM {LOG_TABLE}"
 
 Params = Sequence[Any] | Mapping[str, Any]
@@ -160,12 +162,12 @@ class Router:
         return head
 
     def check_health(self) -> dict[str, bool]:
-        """Ping every node: re-admit recovered replicas, fence diverged ones, fail over if needed."""
+        """Ping all nodes: re-admit recovered replicas, fence diverged ones, replace the primary."""
         primary_head = self._ping(self._primary)
         for replica in self._replicas:
             head = self._ping(replica)
             if head is not None and primary_head is not None and head > primary_head:
-                replica.healthy = False  # it holds writes the primary lost: re-seed it from a backup
+                replica.healthy = False  # holds writes the primary lost: re-seed it from a backup
         if primary_head is None and any(r.healthy for r in self._replicas):
             self.failover()
         return {node.name: node.healthy for node in [self._primary, *self._replicas]}

@@ -14,7 +14,6 @@ Wire protocol (text frames of JSON):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import re

@@ -156,6 +156,16 @@ def test_in_and_exists_operators(people):
 
 
 @pytest.mark.task(2)
+def test_gte_lte_and_ne_operators(people):
+    got = names(people.find({"age": {"$gte": 36, "$lte": 85}}))
+    assert got == ["Ada", "Grace"], f"$gte 36 / $lte 85 returned {got!r}; bounds are inclusive"
+    got = names(people.find({"address.city": {"$ne": "London"}}))
+    assert got == ["Grace", "Linus", "Bot"], (
+        f"$ne 'London' returned {got!r}; documents without the field also match $ne"
+    )
+
+
+@pytest.mark.task(2)
 def test_true_is_not_equal_to_one_in_queries(people):
     got = names(people.find({"active": True}))
     assert got == ["Linus"], (

@@ -38,13 +38,20 @@ async def recv_json(ws: ClientConnection, what: str = "a frame") -> dict[str, An
     return json.loads(raw)
 
 
-async def close_code(ws: ClientConnection) -> tuple[int | None, list[str | bytes]]:
-    """Read until the server closes; return the close code and the frames that came first."""
+async def close_code(
+    ws: ClientConnection, *, expect_no_frames: bool = False
+) -> tuple[int | None, list[str | bytes]]:
+    """Read until the server closes; return the close code and the frames that came first.
+
+    With ``expect_no_frames``, give up at the first frame (the connection should have closed).
+    """
     frames: list[str | bytes] = []
     try:
         async with asyncio.timeout(WAIT):
             async for frame in ws:
                 frames.append(frame)
+                if expect_no_frames:
+                    return None, frames
     except ConnectionClosed:
         pass
     except TimeoutError:
@@ -131,7 +138,8 @@ def drain(member: Any) -> list[dict[str, Any]]:
 @pytest.mark.task(1)
 async def test_publish_reaches_every_member_of_the_room_and_no_one_else() -> None:
     hub = ChatHub(queue_size=4)
-    alice, bob, carol = hub.join("lobby", "alice"), hub.join("lobby", "bob"), hub.join("dev", "carol")
+    alice, bob = hub.join("lobby", "alice"), hub.join("lobby", "bob")
+    carol = hub.join("dev", "carol")
     sent = hub.publish("lobby", "alice", "hello")
     want = {"type": "message", "room": "lobby", "user": "alice", "text": "hello", "seq": 1}
     assert sent == want, f"publish('lobby', 'alice', 'hello') returned {sent}; expected {want}"
@@ -229,7 +237,7 @@ async def test_a_valid_token_joins_the_room_on_a_free_loopback_port(
 )
 async def test_a_missing_or_bad_token_is_closed_with_1008(clients: Clients, query: str) -> None:
     ws = await clients.raw(f"/rooms/lobby{query}")
-    code, frames = await close_code(ws)
+    code, frames = await close_code(ws, expect_no_frames=True)
     assert code == 1008, (
         f"connecting to /rooms/lobby{query} gave frames {frames[:2]} and close code {code}; "
         "expected the server to close with 1008 (policy violation) before any chat frame"
@@ -240,7 +248,7 @@ async def test_a_missing_or_bad_token_is_closed_with_1008(clients: Clients, quer
 @pytest.mark.parametrize("path", ["/rooms/", "/rooms/a%2Fb", "/lobby", "/rooms/" + "x" * 33])
 async def test_a_bad_room_path_is_closed_with_1008(clients: Clients, path: str) -> None:
     ws = await clients.raw(f"{path}?token=tok-alice")
-    code, frames = await close_code(ws)
+    code, frames = await close_code(ws, expect_no_frames=True)
     assert code == 1008, f"connecting to {path} gave frames {frames[:2]} and close code {code}"
 
 

@@ -1,4 +1,4 @@
-"""Acknowledges a write once the primary has it, leaving every replica to pump(): a failover loses it.
+"""Acknowledges a write once the primary alone has it: a failover before pump() loses it.
 
 Asynchronous replication is fast, but the write the client was told is safe lives on one machine.
 """
