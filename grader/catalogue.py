@@ -219,4 +219,5 @@ def readme_tasks(root: Path, kata: Kata) -> dict[int, str]:
         text = (root / kata.readme).read_text(encoding="utf-8")
     except OSError:
         return {}
-    return {int(m.group(1)): (m.group(2) or "").strip() for m in TASK_HEADING.finditer(text)}
+    return {int(m.group(1)): (m.group(2) or "").replace("`", "").strip()
+            for m in TASK_HEADING.finditer(text)}

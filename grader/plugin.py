@@ -193,11 +193,20 @@ def _describe(excinfo: pytest.ExceptionInfo, tree: Path) -> dict:
     elif isinstance(exc, SystemExit):
         kind = "exit"  # the code under test tried to end the process
     if isinstance(exc, AssertionError):
-        text = str(exc).strip() or "assertion failed"
-        message = text if text.startswith("assert") else text
+        message = _assertion(str(exc).strip() or "assertion failed")
     else:
         message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     return {"kind": kind, "message": _clip(message), "where": _learner_frame(excinfo.tb, tree)}
+
+
+def _assertion(text: str) -> str:
+    """The test's own message, then pytest's one-line comparison; no diff noise."""
+    lines = [ln.rstrip() for ln in text.splitlines() if "Use -v to get" not in ln]
+    comparison = next((i for i, ln in enumerate(lines) if ln.startswith("assert ")), None)
+    if comparison is None:
+        return "\n".join(lines).strip()
+    keep = lines[:comparison + 1] if comparison else lines[:8]
+    return "\n".join(ln for ln in keep if ln.strip())
 
 
 def _learner_frame(tb, tree: Path) -> str | None:

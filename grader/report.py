@@ -54,8 +54,18 @@ def render_result(catalogue: Catalogue, kata: Kata, result: KataResult, paint: P
         tests = by_task[task]
         done = sum(t.status == "passed" for t in tests)
         name = f"Task {task}" + (f" — {titles[task]}" if titles.get(task) else "")
-        lines.append(paint(f"  {name if task is not None else 'Other tests'}", "bold")
-                     + f"  {done}/{len(tests)}")
+        heading = paint(f"  {name if task is not None else 'Other tests'}", "bold") + \
+            f"  {done}/{len(tests)}"
+        if done == len(tests):
+            lines.append(heading + " " + paint.mark(True))
+            continue
+        if not done and all(t.message.startswith("NotImplementedError") for t in tests):
+            # an untouched task: one line, not a wall of identical failures
+            where = next((t.where for t in tests if t.where), None)
+            lines.append(heading + paint("  not started yet", "yellow")
+                         + (paint(f" ({where.split(': ', 1)[0]})", "dim") if where else ""))
+            continue
+        lines.append(heading)
         for test in tests:
             ok = test.status == "passed"
             lines.append(f"    {paint.mark(ok)} {test.title}")

@@ -138,6 +138,7 @@ class Worker:
         self.root = root
         self.modules = list(modules)
         self.proc: subprocess.Popen | None = None
+        self.retired = False  # set when its pool is closed (Ctrl-C): no new run may start
 
     def _start(self) -> subprocess.Popen:
         self.log = tempfile.TemporaryFile()
@@ -149,6 +150,8 @@ class Worker:
     def run(self, kata: Kata, tree: str, report: Path, collect_only: bool = False,
             extra: tuple[Path, ...] = ()) -> tuple[str, str]:
         """One run; returns ("", "") when the suite finished, else (status, cause)."""
+        if self.retired:
+            return "error", "the grading was interrupted"
         if self.proc is None or self.proc.poll() is not None:
             self.proc = self._start()
         request = {"report": str(report), "memory_mb": kata.limits.memory_mb,
@@ -223,6 +226,7 @@ class WorkerPool:
 
     def __exit__(self, *exc: object) -> None:
         for worker in self.all:
+            worker.retired = True
             worker.close()
 
 
@@ -381,7 +385,8 @@ def run_many(catalogue: Catalogue, katas: Iterable[Kata], tree: str = "katas",
     extra = extra or {}
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(katas) or 1))
     root = catalogue.root
-    with WorkerPool(root, katas, jobs) as workers, ThreadPoolExecutor(max_workers=jobs) as pool:
+    # The workers close first: on Ctrl-C that ends the runs at once, before the pool waits for them.
+    with ThreadPoolExecutor(max_workers=jobs) as pool, WorkerPool(root, katas, jobs) as workers:
         def one(kata: Kata) -> KataResult:
             with workers.worker() as worker:
                 return run_kata(root, kata, tree, extra=extra.get(kata.slug, ()), worker=worker)
