@@ -6,7 +6,6 @@ kata and the field. Loading never needs ``solutions/``: a learner's release has 
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 import tomllib
@@ -103,6 +102,7 @@ class Catalogue:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
+    import difflib
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     return f"; did you mean {close[0]!r}?" if close else f"; `kata list` shows all {len(choices)}"
 

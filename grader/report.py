@@ -7,10 +7,13 @@ output is plain, stable and pipe-friendly.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from grader.catalogue import LEVELS, Catalogue, Kata, readme_tasks
 from grader.progress import Progress
-from grader.runner import KataResult, TestResult
+
+if TYPE_CHECKING:  # the runner is heavy; `kata list` never needs it
+    from grader.runner import KataResult, TestResult
 
 MAX_FAILURES_SHOWN = 8
 BAR = 20
