@@ -196,9 +196,13 @@ def watch(env: Env, slug: str | None, poll: bool | None) -> None:
     from grader import commands
     from grader.watch import watch as run_watch
 
+    from grader.runner import WorkerPool
+
     kata = env.kata_or_current(slug)
     commands.start(env, kata)  # makes it current; recreates a missing stub, overwrites nothing
-    run_watch(env, kata, poll, click.echo, lambda: commands.check(env, [kata], echo=click.echo))
+    with WorkerPool(env.catalogue.root, [kata], 1) as warm:  # every save forks a warm worker
+        run_watch(env, kata, poll, click.echo,
+                  lambda: commands.check(env, [kata], echo=click.echo, workers=warm))
 
 
 @main.command()

@@ -35,7 +35,7 @@ def start(env, kata: Kata) -> str:
     return "\n".join(lines)
 
 
-def check(env, katas: list[Kata], echo: Echo) -> bool:
+def check(env, katas: list[Kata], echo: Echo, workers=None) -> bool:
     from grader.runner import run_many
 
     root = env.catalogue.root
@@ -46,7 +46,7 @@ def check(env, katas: list[Kata], echo: Echo) -> bool:
                 raise KataError(f"{rel} is a folder, but it should be your kata file")
             if not path.exists():
                 raise KataError(f"{rel} is missing; `kata start {kata.slug}` recreates the stub")
-    results = run_many(env.catalogue, katas, "katas")
+    results = run_many(env.catalogue, katas, "katas", workers=workers)
     for kata, result in zip(katas, results, strict=True):
         echo(report.render_result(env.catalogue, kata, result, env.paint))
         echo("")

@@ -8,6 +8,7 @@ child's stdout is never read: the learner's code controls it.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -378,15 +379,21 @@ def run_kata(root: Path, kata: Kata, tree: str = "katas", expected: list[dict] |
 
 
 def run_many(catalogue: Catalogue, katas: Iterable[Kata], tree: str = "katas",
-             jobs: int | None = None, extra: dict[str, tuple[Path, ...]] | None = None
-             ) -> list[KataResult]:
-    """Run katas in parallel, one isolated child each; results come back in catalogue order."""
+             jobs: int | None = None, extra: dict[str, tuple[Path, ...]] | None = None,
+             workers: WorkerPool | None = None) -> list[KataResult]:
+    """Run katas in parallel, one isolated child each; results come back in catalogue order.
+
+    ``workers`` keeps warm workers across calls (watch mode); by default they live for this call.
+    """
     katas = list(katas)
     extra = extra or {}
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(katas) or 1))
     root = catalogue.root
-    # The workers close first: on Ctrl-C that ends the runs at once, before the pool waits for them.
-    with ThreadPoolExecutor(max_workers=jobs) as pool, WorkerPool(root, katas, jobs) as workers:
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(WorkerPool(root, katas, jobs))
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=jobs))
+
         def one(kata: Kata) -> KataResult:
             with workers.worker() as worker:
                 return run_kata(root, kata, tree, extra=extra.get(kata.slug, ()), worker=worker)
