@@ -92,8 +92,9 @@ def hint(env, kata: Kata) -> str:
     shown = env.progress.show_hint(kata.slug, total)
     env.progress.save()
     lines = [f"Hint {i}/{total}: {kata.hints[i - 1]}" for i in range(1, shown + 1)]
-    if before >= total:
-        lines.append(f"That was the last hint for {kata.slug}.")
+    if shown == total:
+        lines.append(f"That was the last hint for {kata.slug}." if before < total else
+                     f"No more hints for {kata.slug}: these are all {total}.")
     return "\n".join(lines)
 
 

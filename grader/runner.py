@@ -398,4 +398,8 @@ def run_many(catalogue: Catalogue, katas: Iterable[Kata], tree: str = "katas",
             with workers.worker() as worker:
                 return run_kata(root, kata, tree, extra=extra.get(kata.slug, ()), worker=worker)
 
-        return list(pool.map(one, katas))
+        try:
+            return list(pool.map(one, katas))
+        except BaseException:  # Ctrl-C: end the runs now, before the pool waits out their clocks
+            workers.__exit__(None, None, None)
+            raise
