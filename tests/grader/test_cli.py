@@ -254,11 +254,13 @@ def test_hint_shows_one_more_hint_each_time_and_remembers(kata, repo: Path) -> N
     assert "Hint 1/3" in second and "Hint 2/3: An f-string builds the greeting." in second
     assert "Hint 3/3" not in second
     assert progress_data(repo)["katas"]["toy"]["hints_shown"] == 2
-    kata("hint")
-    last = kata("hint")
-    assert last.exit_code == 0
-    assert "Hint 3/3: Mind the '!'." in clean(last)
-    assert "That was the last hint for toy." in last.output
+    third = kata("hint")
+    assert "Hint 3/3: Mind the '!'." in clean(third)
+    assert "That was the last hint for toy." in third.output
+    again = kata("hint")
+    assert again.exit_code == 0
+    assert "Hint 3/3: Mind the '!'." in clean(again)
+    assert "No more hints for toy: these are all 3." in again.output
     assert "Hints shown: 3" in clean(kata("progress"))
 
 
