@@ -22,13 +22,14 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=False)
 def solutions(session: nox.Session) -> None:
     """Every kata suite against the reference solutions, in one plain pytest process."""
-    session.run("python", "-m", "pytest", "tests/katas", "--kata-tree=solutions", "-q",
-                *session.posargs)
+    session.run(
+        "python", "-m", "pytest", "tests/katas", "--kata-tree=solutions", "-q", *session.posargs
+    )
 
 
 @nox.session(python=False)
 def verify(session: nox.Session) -> None:
-    """The author gate: every test fails on its stub, passes on its solution, rejects each mutant."""
+    """The author gate: tests fail on the stub, pass on the solution, reject each mutant."""
     session.run("kata", "verify", *session.posargs)
 
 

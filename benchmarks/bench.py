@@ -54,13 +54,20 @@ def copy_repo(dest: Path, tree: str = "stubs") -> Path:
 
 def timed(command: list[str], cwd: Path, **kwargs) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False, **kwargs)
+    subprocess.run(
+        command,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        **kwargs,
+    )
     return time.perf_counter() - start
 
 
-def compare(name: str, command: list[str], baseline: list[str], cwd: Path, runs: int,
-            target: float) -> dict:
+def compare(
+    name: str, command: list[str], baseline: list[str], cwd: Path, runs: int, target: float
+) -> dict:
     timed(baseline, cwd)
     timed(command, cwd)
     base, mine = [], []
@@ -68,15 +75,27 @@ def compare(name: str, command: list[str], baseline: list[str], cwd: Path, runs:
         base.append(timed(baseline, cwd))
         mine.append(timed(command, cwd))
     b, m = statistics.median(base), statistics.median(mine)
-    return {"row": name, "median": m, "baseline": b, "ratio": m / b, "target": target,
-            "ok": m / b <= target}
+    return {
+        "row": name,
+        "median": m,
+        "baseline": b,
+        "ratio": m / b,
+        "target": target,
+        "ok": m / b <= target,
+    }
 
 
 def watch_latency(cwd: Path, runs: int) -> dict:
     """Median time from saving katas/decorators.py to the next verdict printed by kata watch."""
-    proc = subprocess.Popen([*KATA, "--no-color", "watch", "decorators"], cwd=cwd,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, bufsize=1)
+    proc = subprocess.Popen(
+        [*KATA, "--no-color", "watch", "decorators"],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
     target = cwd / "katas" / "decorators.py"
     original = target.read_text()
     samples = []
@@ -104,8 +123,14 @@ def watch_latency(cwd: Path, runs: int) -> dict:
         except subprocess.TimeoutExpired:
             proc.kill()
     m = statistics.median(samples)
-    return {"row": "watch", "median": m, "baseline": None, "ratio": None, "target": 0.3,
-            "ok": m <= 0.3}
+    return {
+        "row": "watch",
+        "median": m,
+        "baseline": None,
+        "ratio": None,
+        "target": 0.3,
+        "ok": m <= 0.3,
+    }
 
 
 def grade_all(tmp: Path, runs: int) -> dict:
@@ -130,8 +155,13 @@ def grade_all(tmp: Path, runs: int) -> dict:
     def sequential() -> float:
         start = time.perf_counter()
         for repo in repos:
-            subprocess.run([*KATA, "grade"], cwd=repo, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                [*KATA, "grade"],
+                cwd=repo,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
         return time.perf_counter() - start
 
     def batch() -> float:
@@ -144,8 +174,14 @@ def grade_all(tmp: Path, runs: int) -> dict:
         base.append(sequential())
         mine.append(batch())
     b, m = statistics.median(base), statistics.median(mine)
-    return {"row": "grade-all", "median": m, "baseline": b, "ratio": m / b, "target": 0.8,
-            "ok": m / b <= 0.8}
+    return {
+        "row": "grade-all",
+        "median": m,
+        "baseline": b,
+        "ratio": m / b,
+        "target": 0.8,
+        "ok": m / b <= 0.8,
+    }
 
 
 def _trim_catalogue(repo: Path, keep: list[str]) -> None:
@@ -158,8 +194,9 @@ def _trim_catalogue(repo: Path, keep: list[str]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--rows", default="check-stub,check-solution,grade,help,list,watch,"
-                        "grade-all")
+    parser.add_argument(
+        "--rows", default="check-stub,check-solution,grade,help,list,watch,grade-all"
+    )
     args = parser.parse_args()
     rows = args.rows.split(",")
     results = []
@@ -171,14 +208,26 @@ def main() -> int:
         bare = [PY, "-m", "pytest", test_file, "-q", "-p", "no:cacheprovider"]
         click_import = [PY, "-c", "import click"]
         if "check-stub" in rows:
-            results.append(compare("check-stub", [*KATA, "check", "decorators"], bare, stub,
-                                   args.runs, 1.10))
+            results.append(
+                compare("check-stub", [*KATA, "check", "decorators"], bare, stub, args.runs, 1.10)
+            )
         if "check-solution" in rows:
-            results.append(compare("check-solution", [*KATA, "check", "decorators"], bare,
-                                   solved, args.runs, 1.10))
+            results.append(
+                compare(
+                    "check-solution", [*KATA, "check", "decorators"], bare, solved, args.runs, 1.10
+                )
+            )
         if "grade" in rows:
-            results.append(compare("grade", [*KATA, "grade"], [PY, "-m", "pytest", "tests/katas",
-                                   "-q", "-p", "no:cacheprovider"], solved, args.runs, 1.0))
+            results.append(
+                compare(
+                    "grade",
+                    [*KATA, "grade"],
+                    [PY, "-m", "pytest", "tests/katas", "-q", "-p", "no:cacheprovider"],
+                    solved,
+                    args.runs,
+                    1.0,
+                )
+            )
         if "help" in rows:
             results.append(compare("help", [*KATA, "--help"], click_import, stub, args.runs, 1.5))
         if "list" in rows:
@@ -187,15 +236,19 @@ def main() -> int:
             results.append(watch_latency(copy_repo(tmp / "watch"), args.runs))
         if "grade-all" in rows:
             results.append(grade_all(tmp / "class", args.runs))
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; medians of {args.runs} runs after a warm-up\n")
-    print(f"| row | kata | baseline | ratio | target | |\n|---|---|---|---|---|---|")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; medians of {args.runs} runs after a warm-up\n"
+    )
+    print("| row | kata | baseline | ratio | target | |\n|---|---|---|---|---|---|")
     for r in results:
         base = f"{r['baseline']:.3f} s" if r["baseline"] is not None else "—"
         ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "—"
         target = f"≤ {r['target']:.2f}" + ("×" if r["ratio"] is not None else " s")
-        print(f"| {r['row']} | {r['median']:.3f} s | {base} | {ratio} | {target} | "
-              f"{'ok' if r['ok'] else 'MISS'} |")
+        print(
+            f"| {r['row']} | {r['median']:.3f} s | {base} | {ratio} | {target} | "
+            f"{'ok' if r['ok'] else 'MISS'} |"
+        )
     return 0
 
 

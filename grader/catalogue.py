@@ -103,6 +103,7 @@ class Catalogue:
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     import difflib
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
     return f"; did you mean {close[0]!r}?" if close else f"; `kata list` shows all {len(choices)}"
 
@@ -125,7 +126,9 @@ def load(root: Path | None = None) -> Catalogue:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CatalogueError(f"{path}: no catalogue here; run kata inside a kata repository") from None
+        raise CatalogueError(
+            f"{path}: no catalogue here; run kata inside a kata repository"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path}: cannot read the catalogue ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -174,17 +177,40 @@ def _kata(entry: object, index: int, defaults: Limits) -> Kata:
     if len(hints) < MIN_HINTS:
         raise CatalogueError(f"{where}: hints: {len(hints)} given, at least {MIN_HINTS} needed")
     files = entry.get("files", [f"katas/{slug}.py"])
-    if not isinstance(files, list) or not files or not all(
-        isinstance(f, str) and (f == f"katas/{slug}.py" or f.startswith(f"katas/{slug}/"))
-        for f in files
+    if (
+        not isinstance(files, list)
+        or not files
+        or not all(
+            isinstance(f, str) and (f == f"katas/{slug}.py" or f.startswith(f"katas/{slug}/"))
+            for f in files
+        )
     ):
-        raise CatalogueError(f"{where}: files: must list katas/{slug}.py or files under katas/{slug}/")
+        raise CatalogueError(
+            f"{where}: files: must list katas/{slug}.py or files under katas/{slug}/"
+        )
     limits = _limits(entry.get("limits", {}), defaults, f"{where}: limits")
-    unknown = set(entry) - {"slug", "level", "title", "question", "points", "hints", "files", "limits"}
+    unknown = set(entry) - {
+        "slug",
+        "level",
+        "title",
+        "question",
+        "points",
+        "hints",
+        "files",
+        "limits",
+    }
     if unknown:
         raise CatalogueError(f"{where}: {sorted(unknown)[0]}: unknown field")
-    return Kata(slug, level, entry["title"], entry["question"].strip(), points, tuple(hints),
-                tuple(files), limits)
+    return Kata(
+        slug,
+        level,
+        entry["title"],
+        entry["question"].strip(),
+        points,
+        tuple(hints),
+        tuple(files),
+        limits,
+    )
 
 
 def _limits(table: object, base: Limits, where: str) -> Limits:
@@ -219,5 +245,7 @@ def readme_tasks(root: Path, kata: Kata) -> dict[int, str]:
         text = (root / kata.readme).read_text(encoding="utf-8")
     except OSError:
         return {}
-    return {int(m.group(1)): (m.group(2) or "").replace("`", "").strip()
-            for m in TASK_HEADING.finditer(text)}
+    return {
+        int(m.group(1)): (m.group(2) or "").replace("`", "").strip()
+        for m in TASK_HEADING.finditer(text)
+    }

@@ -86,8 +86,11 @@ def use_color(no_color: bool) -> bool:
 
 @click.group(cls=KataGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="kata")
-@click.option("--repo", type=click.Path(path_type=Path, file_okay=False),
-              help="The kata repository (default: found by walking up from here).")
+@click.option(
+    "--repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The kata repository (default: found by walking up from here).",
+)
 @click.option("--no-color", is_flag=True, help="Plain output, also set by NO_COLOR.")
 @click.option("--gated", is_flag=True, help="Lock each level until the previous one passes.")
 @click.pass_context
@@ -165,8 +168,11 @@ def hint(env: Env, slug: str | None) -> None:
 
 
 @main.command()
-@click.option("--svg", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write a progress badge (SVG) to this file.")
+@click.option(
+    "--svg",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a progress badge (SVG) to this file.",
+)
 @pass_env
 def progress(env: Env, svg: Path | None) -> None:
     """Your progress per level, with points, hints used and the suggested next kata."""
@@ -187,22 +193,28 @@ def solution(env: Env, slug: str) -> None:
 
 @main.command()
 @click.argument("slug", required=False)
-@click.option("--poll/--events", default=None,
-              help="Force polling, or native file events (default: events, polling if they "
-              "do not arrive).")
+@click.option(
+    "--poll/--events",
+    default=None,
+    help="Force polling, or native file events (default: events, polling if they do not arrive).",
+)
 @pass_env
 def watch(env: Env, slug: str | None, poll: bool | None) -> None:
     """Re-run the check of SLUG (default: the current kata) on every save."""
     from grader import commands
-    from grader.watch import watch as run_watch
-
     from grader.runner import WorkerPool
+    from grader.watch import watch as run_watch
 
     kata = env.kata_or_current(slug)
     commands.start(env, kata)  # makes it current; recreates a missing stub, overwrites nothing
     with WorkerPool(env.catalogue.root, [kata], 1) as warm:  # every save forks a warm worker
-        run_watch(env, kata, poll, click.echo,
-                  lambda: commands.check(env, [kata], echo=click.echo, workers=warm))
+        run_watch(
+            env,
+            kata,
+            poll,
+            click.echo,
+            lambda: commands.check(env, [kata], echo=click.echo, workers=warm),
+        )
 
 
 @main.command()
@@ -233,20 +245,43 @@ def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
 
 @main.command()
 @click.argument("slugs", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "markdown",
-                                                     "classroom50"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to this file instead of standard output.")
-@click.option("--strict", is_flag=True,
-              help="Exit 1 unless every graded kata passes (one workflow step per kata).")
-@click.option("--extra-tests", type=click.Path(path_type=Path, file_okay=False),
-              envvar="CLASSROOM50_BUNDLE_DIR", help="A folder of teacher-only tests "
-              "(test_<slug>*.py) that count too [default: $CLASSROOM50_BUNDLE_DIR].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "markdown", "classroom50"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 unless every graded kata passes (one workflow step per kata).",
+)
+@click.option(
+    "--extra-tests",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="CLASSROOM50_BUNDLE_DIR",
+    help="A folder of teacher-only tests "
+    "(test_<slug>*.py) that count too [default: $CLASSROOM50_BUNDLE_DIR].",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
 @pass_env
-def grade(env: Env, slugs: tuple[str, ...], fmt: str, output: Path | None, strict: bool,
-          extra_tests: Path | None, jobs: int | None) -> None:
+def grade(
+    env: Env,
+    slugs: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    strict: bool,
+    extra_tests: Path | None,
+    jobs: int | None,
+) -> None:
     """Grade every kata (or SLUGS), each isolated, for a teacher.
 
     \b
@@ -261,7 +296,7 @@ def grade(env: Env, slugs: tuple[str, ...], fmt: str, output: Path | None, stric
     except grading.KataError as exc:
         if exc.exit_code == 2:
             raise
-        raise grading.GradingError(str(exc)) from None
+        _tampering_or_broken(env, exc)
     book = grading.grade(env.catalogue, katas, extra_dir=extra_tests, jobs=jobs)
     if fmt == "classroom50":
         click.echo(grading.write_classroom50(book, output))
@@ -272,10 +307,29 @@ def grade(env: Env, slugs: tuple[str, ...], fmt: str, output: Path | None, stric
         else:
             grading.write_output(text, output)
     if book.tampered:
-        click.echo("tampering found: " + "; ".join(dict.fromkeys(
-            t for g in book.grades for t in g.tampered)), err=True)
+        click.echo(
+            "tampering found: "
+            + "; ".join(dict.fromkeys(t for g in book.grades for t in g.tampered)),
+            err=True,
+        )
         sys.exit(3)
     sys.exit(1 if strict and not all(g.passed for g in book.grades) else 0)
+
+
+def _tampering_or_broken(env: Env, exc: Exception) -> None:
+    """A catalogue that no longer loads in a release is tampering if the manifest says so."""
+    from grader import catalogue, grading, integrity
+
+    try:
+        root = catalogue.find_root(env.repo)
+    except catalogue.CatalogueError:
+        raise grading.GradingError(str(exc)) from None
+    checked = integrity.check(root, integrity.slugs_of(root))
+    found = [t for files in checked.tampered.values() for t in files]
+    if found:
+        click.echo("tampering found: " + "; ".join(found), err=True)
+        sys.exit(3)
+    raise grading.GradingError(str(exc)) from None
 
 
 @main.command()
@@ -289,22 +343,36 @@ def release(env: Env, folder: Path, force: bool) -> None:
     template, bundle, notes = write_release(env.catalogue, folder, force)
     for note in notes:
         click.echo(note)
-    click.echo(f"template: {template}\nteacher's bundle: {bundle}\n"
-               "self-check passed: the template grades to 0 and holds no solution code")
+    click.echo(
+        f"template: {template}\nteacher's bundle: {bundle}\n"
+        "self-check passed: the template grades to 0 and holds no solution code"
+    )
 
 
 @main.command("grade-all")
 @click.argument("root", type=click.Path(path_type=Path))
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."),
-              show_default=True, help="Where grades.csv and the class report go.")
-@click.option("--extra-tests", type=click.Path(path_type=Path, file_okay=False),
-              envvar="CLASSROOM50_BUNDLE_DIR", help="A folder of teacher-only tests.")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where grades.csv and the class report go.",
+)
+@click.option(
+    "--extra-tests",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="CLASSROOM50_BUNDLE_DIR",
+    help="A folder of teacher-only tests.",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
 @pass_env
-def grade_all(env: Env, root: Path, output_dir: Path, extra_tests: Path | None,
-              jobs: int | None) -> None:
+def grade_all(
+    env: Env, root: Path, output_dir: Path, extra_tests: Path | None, jobs: int | None
+) -> None:
     """Grade every submission folder under ROOT against this repository's pristine tests."""
-    from grader.gradeall import grade_all as run, write_reports
+    from grader.gradeall import grade_all as run
+    from grader.gradeall import write_reports
 
     graded = run(env.catalogue, root, extra_tests, jobs)
     for sub in graded:

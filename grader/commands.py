@@ -17,8 +17,10 @@ Echo = Callable[[str], None]
 def start(env, kata: Kata) -> str:
     unlock = env.locked().get(kata.slug)
     if unlock:
-        raise KataError(f"{kata.slug} is locked until its previous level passes; "
-                        f"still to pass: {', '.join(unlock)}")
+        raise KataError(
+            f"{kata.slug} is locked until its previous level passes; "
+            f"still to pass: {', '.join(unlock)}"
+        )
     root = env.catalogue.root
     created = workspace.restore_missing(root, kata)
     env.progress.start(kata.slug)
@@ -64,11 +66,15 @@ def solution(env, kata: Kata) -> str:
     root = env.catalogue.root
     path = root / kata.solution_path
     if not path.exists():
-        raise KataError("this repository has no reference solutions (a class release keeps "
-                        "them with the teacher)")
+        raise KataError(
+            "this repository has no reference solutions (a class release keeps "
+            "them with the teacher)"
+        )
     if not env.progress.has_passed(kata.slug):
-        raise KataError(f"the solution of {kata.slug} unlocks once it passes: run `kata check "
-                        f"{kata.slug}` until it is green")
+        raise KataError(
+            f"the solution of {kata.slug} unlocks once it passes: run `kata check "
+            f"{kata.slug}` until it is green"
+        )
     files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
     parts = []
     for file in files:
@@ -93,8 +99,11 @@ def hint(env, kata: Kata) -> str:
     env.progress.save()
     lines = [f"Hint {i}/{total}: {kata.hints[i - 1]}" for i in range(1, shown + 1)]
     if shown == total:
-        lines.append(f"That was the last hint for {kata.slug}." if before < total else
-                     f"No more hints for {kata.slug}: these are all {total}.")
+        lines.append(
+            f"That was the last hint for {kata.slug}."
+            if before < total
+            else f"No more hints for {kata.slug}: these are all {total}."
+        )
     return "\n".join(lines)
 
 
@@ -107,8 +116,11 @@ def progress(env, svg=None) -> str:
     if svg is not None:
         from grader.html import progress_badge
 
-        levels = [(level.capitalize(), sum(prog.status(k.slug) == "passed" for k in katas),
-                   len(katas)) for level, katas in cat.by_level().items() if katas]
+        levels = [
+            (level.capitalize(), sum(prog.status(k.slug) == "passed" for k in katas), len(katas))
+            for level, katas in cat.by_level().items()
+            if katas
+        ]
         try:
             svg.write_text(progress_badge(levels), encoding="utf-8")
         except OSError as exc:
@@ -123,7 +135,9 @@ def reset(env, katas: list[Kata]) -> str:
     lines = []
     for kata in katas:
         saved = workspace.reset(env.catalogue.root, kata)
-        where = f"; your files were saved to {saved.relative_to(env.catalogue.root)}" if saved else ""
+        where = (
+            f"; your files were saved to {saved.relative_to(env.catalogue.root)}" if saved else ""
+        )
         lines.append(f"{kata.slug}: stub restored{where}")
     return "\n".join(lines)
 
@@ -136,8 +150,10 @@ def verify(env, katas: list[Kata], jobs: int | None, echo: Echo) -> bool:
     width = max(len(k.slug) for k in katas)
     echo(f"{'kata':<{width}}  {'stub':<12}{'solution':<14}{'mutants':<16}verdict")
     for v in verdicts:
-        echo(f"{v.slug:<{width}}  {v.stub:<12}{v.solution:<14}{v.mutants:<16}"
-             + (paint("ok", "green") if v.ok else paint("FAIL", "red")))
+        echo(
+            f"{v.slug:<{width}}  {v.stub:<12}{v.solution:<14}{v.mutants:<16}"
+            + (paint("ok", "green") if v.ok else paint("FAIL", "red"))
+        )
     bad = [v for v in verdicts if not v.ok]
     for v in bad:
         for problem in v.problems:

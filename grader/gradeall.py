@@ -37,14 +37,17 @@ def submissions(root: Path) -> list[Path]:
     return found
 
 
-def grade_all(catalogue: Catalogue, root: Path, extra_dir: Path | None = None,
-              jobs: int | None = None) -> list[Submission]:
+def grade_all(
+    catalogue: Catalogue, root: Path, extra_dir: Path | None = None, jobs: int | None = None
+) -> list[Submission]:
     katas = list(catalogue.katas)
     extra = extra_tests(extra_dir, catalogue)
     folders = submissions(root)
     with tempfile.TemporaryDirectory(prefix="kata-class-") as tmp:
-        expected = {k.slug: expected_tests(catalogue.root, k, Path(tmp), extra.get(k.slug, ()))
-                    for k in katas}
+        expected = {
+            k.slug: expected_tests(catalogue.root, k, Path(tmp), extra.get(k.slug, ()))
+            for k in katas
+        }
         trees, notes = {}, {}
         for index, folder in enumerate(folders):
             trees[folder] = Path(tmp) / f"s{index}"
@@ -52,14 +55,23 @@ def grade_all(catalogue: Catalogue, root: Path, extra_dir: Path | None = None,
             notes[folder] = workspace.collect_submission(folder, katas, trees[folder])
         pairs = [(f, k) for f in folders for k in katas]
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            results = list(pool.map(
-                lambda pair: run_kata(catalogue.root, pair[1], str(trees[pair[0]]),
-                                      expected[pair[1].slug], extra.get(pair[1].slug, ())),
-                pairs))
+            results = list(
+                pool.map(
+                    lambda pair: run_kata(
+                        catalogue.root,
+                        pair[1],
+                        str(trees[pair[0]]),
+                        expected[pair[1].slug],
+                        extra.get(pair[1].slug, ()),
+                    ),
+                    pairs,
+                )
+            )
     by_folder: dict[Path, list[KataGrade]] = {f: [] for f in folders}
     for (folder, kata), result in zip(pairs, results, strict=True):
         by_folder[folder].append(
-            KataGrade(kata, result, flags=static.check_files(folder, list(kata.files))))
+            KataGrade(kata, result, flags=static.check_files(folder, list(kata.files)))
+        )
     return [Submission(f.name, f, Gradebook(by_folder[f], True, notes[f])) for f in folders]
 
 
@@ -68,15 +80,17 @@ def write_reports(catalogue: Catalogue, graded: list[Submission], out: Path) -> 
         out.mkdir(parents=True, exist_ok=True)
         written = [_csv(catalogue, graded, out / "grades.csv")]
         summary = class_summary(catalogue, graded)
-        (out / "class-report.json").write_text(json.dumps(summary, indent=2) + "\n",
-                                               encoding="utf-8")
+        (out / "class-report.json").write_text(
+            json.dumps(summary, indent=2) + "\n", encoding="utf-8"
+        )
         (out / "class-report.md").write_text(render_markdown(summary), encoding="utf-8")
         from grader.html import class_report_html
 
         (out / "class-report.html").write_text(class_report_html(summary), encoding="utf-8")
     except OSError as exc:
-        raise GradingError(f"cannot write the class report to {out} ({exc.strerror or exc})"
-                           ) from None
+        raise GradingError(
+            f"cannot write the class report to {out} ({exc.strerror or exc})"
+        ) from None
     return [*written, out / "class-report.json", out / "class-report.md", out / "class-report.html"]
 
 
@@ -87,11 +101,16 @@ def _csv(catalogue: Catalogue, graded: list[Submission], path: Path) -> Path:
         writer.writerow(["learner", "score", "max_score", *levels, *catalogue.slugs, "warnings"])
         for sub in graded:
             by_level = {row["level"]: row["score"] for row in sub.book.levels()}
-            writer.writerow([sub.name, sub.book.score, sub.book.max_score,
-                             *(by_level.get(lv, 0) for lv in levels),
-                             *(g.score for g in sub.book.grades),
-                             "; ".join([*sub.book.warnings,
-                                        *(f for g in sub.book.grades for f in g.flags)])])
+            writer.writerow(
+                [
+                    sub.name,
+                    sub.book.score,
+                    sub.book.max_score,
+                    *(by_level.get(lv, 0) for lv in levels),
+                    *(g.score for g in sub.book.grades),
+                    "; ".join([*sub.book.warnings, *(f for g in sub.book.grades for f in g.flags)]),
+                ]
+            )
     return path
 
 
@@ -100,14 +119,28 @@ def class_summary(catalogue: Catalogue, graded: list[Submission]) -> dict:
     katas, tests = [], {}
     for index, kata in enumerate(catalogue.katas):
         grades = [s.book.grades[index] for s in graded]
-        katas.append({"slug": kata.slug, "level": kata.level, "points": kata.points,
-                      "passed": sum(g.passed for g in grades),
-                      "pass_rate": sum(g.passed for g in grades) / count,
-                      "statuses": _count(g.status for g in grades)})
+        katas.append(
+            {
+                "slug": kata.slug,
+                "level": kata.level,
+                "points": kata.points,
+                "passed": sum(g.passed for g in grades),
+                "pass_rate": sum(g.passed for g in grades) / count,
+                "statuses": _count(g.status for g in grades),
+            }
+        )
         for g in grades:
             for t in g.result.tests:
-                row = tests.setdefault(t.name, {"kata": kata.slug, "test": t.title,
-                                                "hidden": t.hidden, "passed": 0, "total": 0})
+                row = tests.setdefault(
+                    t.name,
+                    {
+                        "kata": kata.slug,
+                        "test": t.title,
+                        "hidden": t.hidden,
+                        "passed": 0,
+                        "total": 0,
+                    },
+                )
                 row["total"] += 1
                 row["passed"] += t.status == "passed"
     for row in tests.values():
@@ -116,13 +149,21 @@ def class_summary(catalogue: Catalogue, graded: list[Submission]) -> dict:
     for level in LEVELS:
         rows = [k for k in katas if k["level"] == level]
         if rows:
-            levels.append({"level": level, "pass_rate": sum(k["pass_rate"] for k in rows) / len(rows)})
+            levels.append(
+                {"level": level, "pass_rate": sum(k["pass_rate"] for k in rows) / len(rows)}
+            )
     scores = [s.book.score for s in graded]
-    return {"schema": "kata/class-report/v1", "submissions": count,
-            "max_score": catalogue.total_points, "scores": dict(zip([s.name for s in graded], scores, strict=True)),
-            "mean_score": sum(scores) / count, "levels": levels, "katas": katas,
-            "tests": sorted(tests.values(), key=lambda r: (r["kata"], r["test"])),
-            "hardest_tests": sorted(tests.values(), key=lambda r: (r["pass_rate"], r["kata"]))[:10]}
+    return {
+        "schema": "kata/class-report/v1",
+        "submissions": count,
+        "max_score": catalogue.total_points,
+        "scores": dict(zip([s.name for s in graded], scores, strict=True)),
+        "mean_score": sum(scores) / count,
+        "levels": levels,
+        "katas": katas,
+        "tests": sorted(tests.values(), key=lambda r: (r["kata"], r["test"])),
+        "hardest_tests": sorted(tests.values(), key=lambda r: (r["pass_rate"], r["kata"]))[:10],
+    }
 
 
 def _count(values) -> dict[str, int]:
@@ -133,13 +174,23 @@ def _count(values) -> dict[str, int]:
 
 
 def render_markdown(summary: dict) -> str:
-    lines = [f"# Class report: {summary['submissions']} submissions",
-             f"\nMean score: {summary['mean_score']:.1f}/{summary['max_score']}\n",
-             "| kata | level | passed | pass rate |", "|---|---|---|---|"]
-    lines += [f"| {k['slug']} | {k['level']} | {k['passed']}/{summary['submissions']} | "
-              f"{k['pass_rate']:.0%} |" for k in summary["katas"]]
+    lines = [
+        f"# Class report: {summary['submissions']} submissions",
+        f"\nMean score: {summary['mean_score']:.1f}/{summary['max_score']}\n",
+        "| kata | level | passed | pass rate |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {k['slug']} | {k['level']} | {k['passed']}/{summary['submissions']} | "
+        f"{k['pass_rate']:.0%} |"
+        for k in summary["katas"]
+    ]
     lines += ["\n## Hardest tests\n", "| kata | test | pass rate |", "|---|---|---|"]
-    lines += [f"| {t['kata']} | {t['test']} | {t['pass_rate']:.0%} |" for t in summary["hardest_tests"]]
+    lines += [
+        f"| {t['kata']} | {t['test']} | {t['pass_rate']:.0%} |" for t in summary["hardest_tests"]
+    ]
     lines += ["\n## Every test\n", "| kata | test | passed |", "|---|---|---|"]
-    lines += [f"| {t['kata']} | {t['test']} | {t['passed']}/{t['total']} |" for t in summary["tests"]]
+    lines += [
+        f"| {t['kata']} | {t['test']} | {t['passed']}/{t['total']} |" for t in summary["tests"]
+    ]
     return "\n".join(lines) + "\n"

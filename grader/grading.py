@@ -21,9 +21,14 @@ from grader.runner import KataResult, TestResult, run_many
 
 SCHEMA = "kata/grade/v1"
 FORMATS = ("text", "json", "junit", "markdown", "classroom50")
-CLASSROOM50_ENV = {"classroom": "CLASSROOM", "assignment": "ASSIGNMENT",
-                   "submission": "SUBMISSION_TAG", "commit": "COMMIT_URL",
-                   "release": "RELEASE_URL", "review": "REVIEW_URL"}
+CLASSROOM50_ENV = {
+    "classroom": "CLASSROOM",
+    "assignment": "ASSIGNMENT",
+    "submission": "SUBMISSION_TAG",
+    "commit": "COMMIT_URL",
+    "release": "RELEASE_URL",
+    "review": "REVIEW_URL",
+}
 
 
 class GradingError(KataError):
@@ -52,14 +57,19 @@ class KataGrade:
         return "tampered" if self.tampered else self.result.status
 
     def visible_tests(self) -> list[TestResult]:
-        """The tests as the learner may see them: hidden tests keep their outcome, not their name."""
+        """The tests as the learner sees them: a hidden test keeps its outcome, not its name."""
         shown, hidden = [], 0
         for test in self.result.tests:
             if test.hidden:
                 hidden += 1
-                test = TestResult(f"hidden::test_hidden_{hidden}", test.task, test.status,
-                                  "a hidden test" + (" passed" if test.status == "passed"
-                                                     else " failed"), None, test.duration)
+                test = TestResult(
+                    f"hidden::test_hidden_{hidden}",
+                    test.task,
+                    test.status,
+                    "a hidden test" + (" passed" if test.status == "passed" else " failed"),
+                    None,
+                    test.duration,
+                )
             shown.append(test)
         return shown
 
@@ -69,8 +79,9 @@ class Gradebook:
     grades: list[KataGrade]
     integrity_checked: bool
     warnings: list[str]
-    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(
-        timespec="seconds"))
+    generated_at: str = field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
+    )
 
     @property
     def score(self) -> int:
@@ -89,12 +100,17 @@ class Gradebook:
         for level in LEVELS:
             grades = [g for g in self.grades if g.kata.level == level]
             if grades:
-                rows.append({
-                    "level": level, "score": sum(g.score for g in grades),
-                    "max_score": sum(g.kata.points for g in grades),
-                    "katas_passed": sum(g.passed for g in grades), "katas_total": len(grades),
-                    "tests_passed": sum(g.result.tests_passed for g in grades),
-                    "tests_total": sum(len(g.result.tests) for g in grades)})
+                rows.append(
+                    {
+                        "level": level,
+                        "score": sum(g.score for g in grades),
+                        "max_score": sum(g.kata.points for g in grades),
+                        "katas_passed": sum(g.passed for g in grades),
+                        "katas_total": len(grades),
+                        "tests_passed": sum(g.result.tests_passed for g in grades),
+                        "tests_total": sum(len(g.result.tests) for g in grades),
+                    }
+                )
         return rows
 
 
@@ -106,22 +122,31 @@ def extra_tests(folder: Path | None, catalogue: Catalogue) -> dict[str, tuple[Pa
         raise GradingError(f"--extra-tests {folder}: not a folder")
     found: dict[str, tuple[Path, ...]] = {}
     for kata in catalogue.katas:
-        files = sorted({*folder.glob(f"test_{kata.slug}.py"), *folder.glob(f"test_{kata.slug}_*.py")})
+        files = sorted(
+            {*folder.glob(f"test_{kata.slug}.py"), *folder.glob(f"test_{kata.slug}_*.py")}
+        )
         if files:
             found[kata.slug] = tuple(p.resolve() for p in files)
     return found
 
 
-def grade(catalogue: Catalogue, katas: list[Kata], tree: str = "katas",
-          extra_dir: Path | None = None, jobs: int | None = None,
-          source_root: Path | None = None) -> Gradebook:
+def grade(
+    catalogue: Catalogue,
+    katas: list[Kata],
+    tree: str = "katas",
+    extra_dir: Path | None = None,
+    jobs: int | None = None,
+    source_root: Path | None = None,
+) -> Gradebook:
     """Grade ``katas``; ``source_root`` is where the learner's files are (default: the repo)."""
     root = catalogue.root
-    checked = integrity.check(root, catalogue)
+    checked = integrity.check(root, catalogue.slugs)
     results = run_many(catalogue, katas, tree, jobs, extra_tests(extra_dir, catalogue))
     source = source_root or root
-    grades = [KataGrade(k, r, checked.for_kata(k.slug), static.check_files(source, list(k.files)))
-              for k, r in zip(katas, results, strict=True)]
+    grades = [
+        KataGrade(k, r, checked.for_kata(k.slug), static.check_files(source, list(k.files)))
+        for k, r in zip(katas, results, strict=True)
+    ]
     warnings = list(checked.warnings)
     if not checked.checked:
         warnings.append(f"no {integrity.MANIFEST}: the tests' integrity was not checked")
@@ -133,17 +158,40 @@ def grade(catalogue: Catalogue, katas: list[Kata], tree: str = "katas",
 
 def to_json(book: Gradebook) -> dict:
     return {
-        "schema": SCHEMA, "generated_at": book.generated_at, "score": book.score,
-        "max_score": book.max_score, "integrity_checked": book.integrity_checked,
-        "tampered": book.tampered, "warnings": book.warnings, "levels": book.levels(),
-        "katas": [{
-            "slug": g.kata.slug, "level": g.kata.level, "status": g.status,
-            "cause": g.result.cause, "score": g.score, "points": g.kata.points,
-            "tests_passed": g.result.tests_passed, "tests_total": len(g.result.tests),
-            "tampered": g.tampered, "flags": g.flags,
-            "tests": [{"name": t.name, "title": t.title, "task": t.task, "status": t.status,
-                       "message": t.message, "where": t.where} for t in g.visible_tests()],
-        } for g in book.grades],
+        "schema": SCHEMA,
+        "generated_at": book.generated_at,
+        "score": book.score,
+        "max_score": book.max_score,
+        "integrity_checked": book.integrity_checked,
+        "tampered": book.tampered,
+        "warnings": book.warnings,
+        "levels": book.levels(),
+        "katas": [
+            {
+                "slug": g.kata.slug,
+                "level": g.kata.level,
+                "status": g.status,
+                "cause": g.result.cause,
+                "score": g.score,
+                "points": g.kata.points,
+                "tests_passed": g.result.tests_passed,
+                "tests_total": len(g.result.tests),
+                "tampered": g.tampered,
+                "flags": g.flags,
+                "tests": [
+                    {
+                        "name": t.name,
+                        "title": t.title,
+                        "task": t.task,
+                        "status": t.status,
+                        "message": t.message,
+                        "where": t.where,
+                    }
+                    for t in g.visible_tests()
+                ],
+            }
+            for g in book.grades
+        ],
     }
 
 
@@ -151,13 +199,17 @@ def render_text(book: Gradebook) -> str:
     width = max((len(g.kata.slug) for g in book.grades), default=4)
     lines = []
     for level in book.levels():
-        lines.append(f"{level['level'].capitalize()}: {level['score']}/{level['max_score']} points, "
-                     f"{level['katas_passed']}/{level['katas_total']} katas, "
-                     f"{level['tests_passed']}/{level['tests_total']} tests")
+        lines.append(
+            f"{level['level'].capitalize()}: {level['score']}/{level['max_score']} points, "
+            f"{level['katas_passed']}/{level['katas_total']} katas, "
+            f"{level['tests_passed']}/{level['tests_total']} tests"
+        )
         for g in (g for g in book.grades if g.kata.level == level["level"]):
-            lines.append(f"  {g.kata.slug:<{width}}  {g.status:<9} {g.result.tests_passed:>3}/"
-                         f"{len(g.result.tests):<3} tests  {g.score:>3}/{g.kata.points} points"
-                         + (f"  ({g.result.cause})" if g.result.cause else ""))
+            lines.append(
+                f"  {g.kata.slug:<{width}}  {g.status:<9} {g.result.tests_passed:>3}/"
+                f"{len(g.result.tests):<3} tests  {g.score:>3}/{g.kata.points} points"
+                + (f"  ({g.result.cause})" if g.result.cause else "")
+            )
             lines += [f"      tampered: {t}" for t in g.tampered]
             lines += [f"      warning: {f}" for f in g.flags]
     lines.append(f"Total: {book.score}/{book.max_score} points")
@@ -166,23 +218,36 @@ def render_text(book: Gradebook) -> str:
 
 
 def render_markdown(book: Gradebook, title: str = "kata grade") -> str:
-    lines = [f"## {title}: {book.score}/{book.max_score} points", "",
-             "| level | points | katas passed | tests passed |", "|---|---|---|---|"]
-    lines += [f"| {r['level']} | {r['score']}/{r['max_score']} | {r['katas_passed']}/"
-              f"{r['katas_total']} | {r['tests_passed']}/{r['tests_total']} |" for r in book.levels()]
+    lines = [
+        f"## {title}: {book.score}/{book.max_score} points",
+        "",
+        "| level | points | katas passed | tests passed |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['level']} | {r['score']}/{r['max_score']} | {r['katas_passed']}/"
+        f"{r['katas_total']} | {r['tests_passed']}/{r['tests_total']} |"
+        for r in book.levels()
+    ]
     lines += ["", "| kata | status | tests | points |", "|---|---|---|---|"]
     for g in book.grades:
         icon = "✅" if g.passed else "❌"
-        lines.append(f"| {icon} `{g.kata.slug}` | {g.status} | {g.result.tests_passed}/"
-                     f"{len(g.result.tests)} | {g.score}/{g.kata.points} |")
+        lines.append(
+            f"| {icon} `{g.kata.slug}` | {g.status} | {g.result.tests_passed}/"
+            f"{len(g.result.tests)} | {g.score}/{g.kata.points} |"
+        )
     failing = [g for g in book.grades if not g.passed and g.result.tests]
     if failing:
         lines += ["", "<details><summary>What failed</summary>", ""]
         for g in failing:
-            lines.append(f"**{g.kata.slug}**" + (f": {_md(g.result.cause)}" if g.result.cause else ""))
+            lines.append(
+                f"**{g.kata.slug}**" + (f": {_md(g.result.cause)}" if g.result.cause else "")
+            )
             for t in g.visible_tests():
                 if t.status != "passed":
-                    lines.append(f"- {t.title}: {_md(t.message.splitlines()[0] if t.message else t.status)}")
+                    lines.append(
+                        f"- {t.title}: {_md(t.message.splitlines()[0] if t.message else t.status)}"
+                    )
             lines.append("")
         lines.append("</details>")
     problems = [f"tampering: `{g.kata.slug}`: {t}" for g in book.grades for t in g.tampered]
@@ -197,20 +262,37 @@ def _md(text: str) -> str:
 
 
 def render_junit(book: Gradebook) -> str:
-    suites = ET.Element("testsuites", name="kata", tests=str(sum(len(g.result.tests) for g in book.grades)))
+    suites = ET.Element(
+        "testsuites", name="kata", tests=str(sum(len(g.result.tests) for g in book.grades))
+    )
     failures = errors = 0
     for g in book.grades:
         tests = g.visible_tests()
-        suite = ET.SubElement(suites, "testsuite", name=g.kata.slug, tests=str(len(tests)),
-                              time=f"{g.result.duration:.3f}")
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=g.kata.slug,
+            tests=str(len(tests)),
+            time=f"{g.result.duration:.3f}",
+        )
         props = ET.SubElement(suite, "properties")
-        for name, value in (("status", g.status), ("score", g.score), ("points", g.kata.points),
-                            ("level", g.kata.level), ("cause", g.result.cause)):
+        for name, value in (
+            ("status", g.status),
+            ("score", g.score),
+            ("points", g.kata.points),
+            ("level", g.kata.level),
+            ("cause", g.result.cause),
+        ):
             ET.SubElement(props, "property", name=name, value=str(value))
         s_fail = s_err = 0
         for t in tests:
-            case = ET.SubElement(suite, "testcase", classname=f"{g.kata.slug}.task{t.task}",
-                                 name=t.title, time=f"{t.duration:.3f}")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{g.kata.slug}.task{t.task}",
+                name=t.title,
+                time=f"{t.duration:.3f}",
+            )
             if t.status == "passed" and not g.tampered:
                 continue
             if t.status in ("failed", "passed"):
@@ -227,7 +309,9 @@ def render_junit(book: Gradebook) -> str:
     suites.set("failures", str(failures))
     suites.set("errors", str(errors))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
 
 
 def classroom50(book: Gradebook, env: dict[str, str] | None = None) -> tuple[dict, str]:
@@ -235,16 +319,29 @@ def classroom50(book: Gradebook, env: dict[str, str] | None = None) -> tuple[dic
     env = os.environ if env is None else env
     missing = [var for var in CLASSROOM50_ENV.values() if not env.get(var)]
     if missing:
-        raise GradingError(f"the classroom50 format needs the Classroom50 environment; "
-                           f"not set: {', '.join(missing)}")
+        raise GradingError(
+            f"the classroom50 format needs the Classroom50 environment; "
+            f"not set: {', '.join(missing)}"
+        )
     submission = env["SUBMISSION_TAG"]
     if not submission.startswith("submit/"):
         raise GradingError(f"SUBMISSION_TAG must start with 'submit/', got {submission!r}")
-    result = {"schema": "classroom50/result/v1",
-              **{key: env[var] for key, var in CLASSROOM50_ENV.items()},
-              "datetime": book.generated_at, "score": book.score, "max-score": book.max_score,
-              "tests": [{"test-name": g.kata.slug, "passed": g.passed, "score": g.score,
-                         "max-score": g.kata.points} for g in book.grades]}
+    result = {
+        "schema": "classroom50/result/v1",
+        **{key: env[var] for key, var in CLASSROOM50_ENV.items()},
+        "datetime": book.generated_at,
+        "score": book.score,
+        "max-score": book.max_score,
+        "tests": [
+            {
+                "test-name": g.kata.slug,
+                "passed": g.passed,
+                "score": g.score,
+                "max-score": g.kata.points,
+            }
+            for g in book.grades
+        ],
+    }
     return result, render_markdown(book, title="Your grade")
 
 
@@ -273,4 +370,6 @@ def write_classroom50(book: Gradebook, output: Path | None) -> str:
     target = output or Path("result.json")
     write_output(json.dumps(result, indent=2) + "\n", target)
     write_output(body, target.with_name("release-body.md"))
-    return f"wrote {target} and {target.with_name('release-body.md')}: {book.score}/{book.max_score}"
+    return (
+        f"wrote {target} and {target.with_name('release-body.md')}: {book.score}/{book.max_score}"
+    )

@@ -24,8 +24,10 @@ tr:nth-child(even){background:#f6f6f6}
 
 def _bar(rate: float) -> str:
     tone = "low" if rate < 0.4 else "mid" if rate < 0.7 else "high"
-    return (f'<span class="bar {tone}" role="img" aria-label="{rate:.0%}">'
-            f'<span class="fill" style="width:{rate * 100:.1f}%;display:block"></span></span>')
+    return (
+        f'<span class="bar {tone}" role="img" aria-label="{rate:.0%}">'
+        f'<span class="fill" style="width:{rate * 100:.1f}%;display:block"></span></span>'
+    )
 
 
 def class_report_html(summary: dict) -> str:
@@ -33,31 +35,42 @@ def class_report_html(summary: dict) -> str:
     rows_k = "".join(
         f'<tr class="kata" data-slug="{escape(k["slug"])}" data-rate="{k["pass_rate"]:.4f}">'
         f"<td>{escape(k['slug'])}</td><td>{escape(k['level'])}</td><td>{k['passed']}/{n}</td>"
-        f"<td>{_bar(k['pass_rate'])} {k['pass_rate']:.0%}</td></tr>" for k in summary["katas"])
+        f"<td>{_bar(k['pass_rate'])} {k['pass_rate']:.0%}</td></tr>"
+        for k in summary["katas"]
+    )
     rows_l = "".join(
         f'<tr class="level"><td>{escape(lv["level"])}</td>'
-        f"<td>{_bar(lv['pass_rate'])} {lv['pass_rate']:.0%}</td></tr>" for lv in summary["levels"])
+        f"<td>{_bar(lv['pass_rate'])} {lv['pass_rate']:.0%}</td></tr>"
+        for lv in summary["levels"]
+    )
     rows_t = "".join(
         f'<tr class="hard"><td>{escape(t["kata"])}</td><td>{escape(t["test"])}</td>'
         f"<td>{_bar(t['pass_rate'])} {t['passed']}/{t['total']}</td></tr>"
-        for t in summary["hardest_tests"])
+        for t in summary["hardest_tests"]
+    )
     top = summary["max_score"] or 1
     buckets = [0] * 10
     for score in summary["scores"].values():
         buckets[min(9, int(10 * score / top))] += 1
     peak = max(buckets) or 1
-    hist = "".join(f'<div class="bucket" data-count="{c}" style="height:{100 * c / peak:.1f}%">'
-                   f"<span>{c or ''}</span></div>" for c in buckets)
+    hist = "".join(
+        f'<div class="bucket" data-count="{c}" style="height:{100 * c / peak:.1f}%">'
+        f"<span>{c or ''}</span></div>"
+        for c in buckets
+    )
     axis = "".join(f"<div>{10 * i}–{10 * (i + 1)}%</div>" for i in range(10))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Class report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>
 <body><h1>Class report</h1>
-<p id="summary">{n} submissions · mean score {summary['mean_score']:.1f} of {summary['max_score']}</p>
+<p id="summary">{n} submissions · mean score {summary["mean_score"]:.1f}
+of {summary["max_score"]}</p>
 <h2>Pass rate per level</h2><table id="levels">{rows_l}</table>
 <h2>Pass rate per kata</h2>
-<table id="katas"><tr><th>kata</th><th>level</th><th>passed</th><th>pass rate</th></tr>{rows_k}</table>
-<h2>Distribution of scores</h2><div class="hist" id="scores">{hist}</div><div class="axis">{axis}</div>
+<table id="katas"><tr><th>kata</th><th>level</th><th>passed</th><th>pass rate</th></tr>
+{rows_k}</table>
+<h2>Distribution of scores</h2>
+<div class="hist" id="scores">{hist}</div><div class="axis">{axis}</div>
 <h2>Hardest tests</h2>
 <table id="hardest"><tr><th>kata</th><th>test</th><th>pass rate</th></tr>{rows_t}</table>
 </body></html>
@@ -67,14 +80,20 @@ def class_report_html(summary: dict) -> str:
 def progress_badge(levels: list[tuple[str, int, int]]) -> str:
     """An SVG badge: one segment per level, ``(name, passed, total)``."""
     width, height, label = 110 * len(levels) + 50, 20, 50
-    parts = [f'<rect width="{label}" height="{height}" fill="#555"/>',
-             f'<text x="{label / 2}" y="14" fill="#fff" text-anchor="middle">kata</text>']
+    parts = [
+        f'<rect width="{label}" height="{height}" fill="#555"/>',
+        f'<text x="{label / 2}" y="14" fill="#fff" text-anchor="middle">kata</text>',
+    ]
     for i, (name, done, total) in enumerate(levels):
         x = label + 110 * i
         colour = "#2e7d32" if total and done == total else "#f9a825" if done else "#9e9e9e"
         parts.append(f'<rect x="{x}" width="110" height="{height}" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 55}" y="14" fill="#fff" text-anchor="middle">'
-                     f"{escape(name)} {done}/{total}</text>")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'role="img" aria-label="kata progress" font-family="Verdana,sans-serif" '
-            f'font-size="11">{"".join(parts)}</svg>\n')
+        parts.append(
+            f'<text x="{x + 55}" y="14" fill="#fff" text-anchor="middle">'
+            f"{escape(name)} {done}/{total}</text>"
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="kata progress" font-family="Verdana,sans-serif" '
+        f'font-size="11">{"".join(parts)}</svg>\n'
+    )

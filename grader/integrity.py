@@ -10,8 +10,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.catalogue import Catalogue
-
 MANIFEST = "kata-manifest.json"
 SCHEMA = "kata/manifest/v1"
 ALL = "*"  # tampering that touches every kata (the grader, the configuration, the catalogue)
@@ -23,8 +21,11 @@ PYTEST_CONFIGS = ("conftest.py", "pytest.ini", ".pytest.ini", "tox.ini", "setup.
 def protected_files(root: Path) -> list[str]:
     found = [f for f in ROOT_FILES if (root / f).is_file()]
     for folder in ("tests", "grader"):
-        found += [p.relative_to(root).as_posix() for p in sorted((root / folder).rglob("*"))
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+        found += [
+            p.relative_to(root).as_posix()
+            for p in sorted((root / folder).rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        ]
     return sorted(found)
 
 
@@ -53,20 +54,34 @@ class Integrity:
 
 
 def owner(rel: str, slugs: list[str]) -> str:
-    """Which kata a protected file belongs to, or ALL."""
+    """Which kata a protected file belongs to (the longest slug its name starts with), or ALL."""
     name = Path(rel).name
-    for slug in slugs:
-        if rel.startswith("tests/katas/") and name.removesuffix(".py") in (
-                f"test_{slug}", *(f"test_{slug}_{s}" for s in ("extra", "hidden"))):
-            return slug
-        if rel == f"tests/stubs/{slug}.py" or rel.startswith(f"tests/stubs/{slug}/"):
-            return slug
-    return ALL
+    if rel.startswith("tests/katas/"):
+        matches = [s for s in slugs if name.startswith(f"test_{s}")]
+    elif rel.startswith("tests/stubs/"):
+        matches = [s for s in slugs if rel == f"tests/stubs/{s}.py"
+                   or rel.startswith(f"tests/stubs/{s}/")]
+    else:
+        matches = []
+    return max(matches, key=len) if matches else ALL
 
 
-def check(root: Path, catalogue: Catalogue) -> Integrity:
-    warnings = [f"{p.relative_to(root)}: learner-added pytest configuration, never loaded"
-                for p in _configs(root)]
+def slugs_of(root: Path) -> list[str]:
+    """The slugs of a catalogue that may not load (a deleted test file is tampering, too)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "katas.toml").read_text(encoding="utf-8"))
+        return [k["slug"] for k in data["kata"] if isinstance(k.get("slug"), str)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def check(root: Path, slugs: list[str]) -> Integrity:
+    warnings = [
+        f"{p.relative_to(root)}: learner-added pytest configuration, never loaded"
+        for p in _configs(root)
+    ]
     path = root / MANIFEST
     if not path.is_file():
         return Integrity(False, warnings=warnings)
@@ -87,7 +102,7 @@ def check(root: Path, catalogue: Catalogue) -> Integrity:
             how = "edited"
         else:
             continue
-        tampered.setdefault(owner(rel, catalogue.slugs), []).append(f"{rel}: {how}")
+        tampered.setdefault(owner(rel, slugs), []).append(f"{rel}: {how}")
     return Integrity(True, tampered, warnings)
 
 

@@ -111,8 +111,13 @@ class Recorder:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.write({"event": "collect_error", "where": report.nodeid,
-                        "message": _collect_message(report, self.tree)})
+            self.write(
+                {
+                    "event": "collect_error",
+                    "where": report.nodeid,
+                    "message": _collect_message(report, self.tree),
+                }
+            )
 
     def pytest_internalerror(self, excrepr: object, excinfo: pytest.ExceptionInfo) -> None:
         # e.g. sys.exit() while the learner's module is imported: pytest gives up on the session
@@ -121,32 +126,58 @@ class Recorder:
         self.write({"event": "collect_error", "where": "", "message": detail["message"] + where})
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.write({"event": "collected",
-                    "tests": [{"name": i.nodeid, "task": task_of(i)} for i in session.items]})
+        self.write(
+            {
+                "event": "collected",
+                "tests": [{"name": i.nodeid, "task": task_of(i)} for i in session.items],
+            }
+        )
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         try:
             report = yield
         except Exception as exc:  # pytest could not describe the failure: still a failure
-            report = pytest.TestReport(item.nodeid, item.location, {}, "failed",
-                                       f"{type(exc).__name__} while reporting", call.when,
-                                       duration=call.duration, start=call.start, stop=call.stop)
+            report = pytest.TestReport(
+                item.nodeid,
+                item.location,
+                {},
+                "failed",
+                f"{type(exc).__name__} while reporting",
+                call.when,
+                duration=call.duration,
+                start=call.start,
+                stop=call.stop,
+            )
         if call.excinfo is not None and not report.passed and not hasattr(report, "kata"):
             report.kata = _describe(call.excinfo, self.tree)  # type: ignore[attr-defined]
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        test = self.tests.setdefault(report.nodeid, {
-            "event": "test", "name": report.nodeid, "status": "passed", "message": "",
-            "where": None, "duration": 0.0,
-        })
+        test = self.tests.setdefault(
+            report.nodeid,
+            {
+                "event": "test",
+                "name": report.nodeid,
+                "status": "passed",
+                "message": "",
+                "where": None,
+                "duration": 0.0,
+            },
+        )
         test["duration"] += report.duration
         if report.failed or report.skipped:
-            detail = getattr(report, "kata", None) or {"kind": "failed", "message": "", "where": None}
+            detail = getattr(report, "kata", None) or {
+                "kind": "failed",
+                "message": "",
+                "where": None,
+            }
             if report.skipped:
-                detail = {"kind": "skipped", "where": None,
-                          "message": "skipped: " + _skip_reason(report)}
+                detail = {
+                    "kind": "skipped",
+                    "where": None,
+                    "message": "skipped: " + _skip_reason(report),
+                }
             elif report.when != "call" and detail["kind"] == "failed":
                 detail = {**detail, "kind": "error"}
             if test["status"] == "passed":  # the first problem is the one worth reading
@@ -171,14 +202,25 @@ class ShortReports:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         excinfo = call.excinfo
-        if excinfo is None or item.get_closest_marker("xfail") is not None or \
-                excinfo.errisinstance((pytest.skip.Exception, pytest.xfail.Exception)):
+        if (
+            excinfo is None
+            or item.get_closest_marker("xfail") is not None
+            or excinfo.errisinstance((pytest.skip.Exception, pytest.xfail.Exception))
+        ):
             return None  # pytest's own report
         detail = _describe(excinfo, self.tree)
         report = pytest.TestReport(
-            item.nodeid, item.location, {k: 1 for k in item.keywords}, "failed",
-            detail["message"], call.when, duration=call.duration, start=call.start,
-            stop=call.stop, user_properties=item.user_properties)
+            item.nodeid,
+            item.location,
+            {k: 1 for k in item.keywords},
+            "failed",
+            detail["message"],
+            call.when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+            user_properties=item.user_properties,
+        )
         report.kata = detail  # type: ignore[attr-defined]
         return report
 
@@ -229,7 +271,7 @@ def _assertion(text: str) -> str:
     comparison = next((i for i, ln in enumerate(lines) if ln.startswith("assert ")), None)
     if comparison is None:
         return "\n".join(lines).strip()
-    keep = lines[:comparison + 1] if comparison else lines[:8]
+    keep = lines[: comparison + 1] if comparison else lines[:8]
     return "\n".join(ln for ln in keep if ln.strip())
 
 

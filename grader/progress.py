@@ -50,8 +50,10 @@ def _well_formed(data: object) -> bool:
         return False
     if not isinstance(data.get("current"), str | None):
         return False
-    return all(isinstance(entry, dict) and isinstance(entry.get("hints_shown", 0), int)
-               for entry in data["katas"].values())
+    return all(
+        isinstance(entry, dict) and isinstance(entry.get("hints_shown", 0), int)
+        for entry in data["katas"].values()
+    )
 
 
 class Progress:
@@ -93,8 +95,10 @@ class Progress:
         try:
             write_json_atomic(self.path, self.data)
         except OSError as exc:
-            raise KataError(f"cannot save progress to {self.path} ({exc.strerror or exc}); "
-                            f"check that {self.path.parent} is a writable folder") from None
+            raise KataError(
+                f"cannot save progress to {self.path} ({exc.strerror or exc}); "
+                f"check that {self.path.parent} is a writable folder"
+            ) from None
 
     def entry(self, slug: str) -> dict:
         return self.data["katas"].setdefault(slug, {})
@@ -110,8 +114,9 @@ class Progress:
     def record(self, slug: str, status: str, tests_passed: int, tests_total: int) -> None:
         entry = self.entry(slug)
         entry.setdefault("started", now())
-        entry.update(last_status=status, tests_passed=tests_passed, tests_total=tests_total,
-                     last_run=now())
+        entry.update(
+            last_status=status, tests_passed=tests_passed, tests_total=tests_total, last_run=now()
+        )
         if status == "passed":
             entry["passed"] = True  # passing once is remembered, even if a later edit breaks it
 

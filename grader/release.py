@@ -56,8 +56,11 @@ def constraints() -> str:
                 todo.append(req.name)
     pins.pop("kata", None)
     lines = [f"{name}=={version}" for name, version in sorted(pins.items())]
-    return "# Pinned so that a library release in mid-term cannot change grades.\n" + \
-        "\n".join(lines) + "\n"
+    return (
+        "# Pinned so that a library release in mid-term cannot change grades.\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def workflow(catalogue: Catalogue) -> str:
@@ -65,7 +68,8 @@ def workflow(catalogue: Catalogue) -> str:
     if len(set(ids)) != len(ids):
         raise ReleaseError("two slugs give the same workflow step id; rename one of them")
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    steps = "".join(f"""
+    steps = "".join(
+        f"""
       - name: {k.slug}
         id: {step_id(k.slug)}
         uses: classroom-resources/autograding-command-grader@v1
@@ -74,12 +78,17 @@ def workflow(catalogue: Catalogue) -> str:
           command: kata grade {k.slug} --strict
           timeout: {max(1, int(k.limits.wall_clock // 60) + 2)}
           max-score: {k.points}
-""" for k in catalogue.katas)
-    env = "".join(f"          {step_id(k.slug).upper()}_RESULTS: "
-                  f"\"${{{{steps.{step_id(k.slug)}.outputs.result}}}}\"\n" for k in catalogue.katas)
-    return f"""# Grades every push, the way GitHub Classroom assignments were graded: one command-grader
-# step per kata (all or nothing, worth the kata's points), then the reporter, whose
-# "Points X/Y" equals `kata grade`'s score. Written by `kata release`.
+"""
+        for k in catalogue.katas
+    )
+    env = "".join(
+        f"          {step_id(k.slug).upper()}_RESULTS: "
+        f'"${{{{steps.{step_id(k.slug)}.outputs.result}}}}"\n'
+        for k in catalogue.katas
+    )
+    return f"""# Grades every push, the way GitHub Classroom assignments were graded:
+# one command-grader step per kata (all or nothing, worth the kata's points),
+# then the reporter, whose "Points X/Y" equals `kata grade`'s score. Written by `kata release`.
 name: Autograding Tests
 on: [push, workflow_dispatch, repository_dispatch]
 permissions:
@@ -121,8 +130,10 @@ def _prepare(folder: Path, force: bool) -> Path | None:
         raise ReleaseError(f"{folder} exists and is not a folder")
     if folder.exists() and any(folder.iterdir()):
         if not force:
-            raise ReleaseError(f"{folder} is not empty; pass --force to replace it "
-                               "(the old one is kept as a backup)")
+            raise ReleaseError(
+                f"{folder} is not empty; pass --force to replace it "
+                "(the old one is kept as a backup)"
+            )
         backup = folder.with_name(f"{folder.name}.backup-{stamp()}")
         folder.rename(backup)
         return backup
@@ -143,8 +154,9 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
             shutil.copy2(root / name, out / name)
     (out / "constraints.txt").write_text(constraints(), encoding="utf-8")
     (out / ".github" / "workflows").mkdir(parents=True)
-    (out / ".github" / "workflows" / "classroom.yml").write_text(workflow(catalogue),
-                                                                 encoding="utf-8")
+    (out / ".github" / "workflows" / "classroom.yml").write_text(
+        workflow(catalogue), encoding="utf-8"
+    )
     _copy_tree(TEMPLATES / "devcontainer", out / ".devcontainer")
     shutil.copy2(TEMPLATES / "learner-README.md", out / "README.md")
     integrity.write(out)
@@ -178,8 +190,11 @@ def _bodies(path: Path, minimum: int = 1) -> set[str]:
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            body = [s for s in node.body if not (isinstance(s, ast.Expr)
-                                                 and isinstance(s.value, ast.Constant))]
+            body = [
+                s
+                for s in node.body
+                if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            ]
             if sum(isinstance(n, ast.stmt) for s in body for n in ast.walk(s)) >= minimum:
                 found.add(ast.unparse(ast.Module(body=body, type_ignores=[])))
     return found
@@ -213,8 +228,10 @@ def release(catalogue: Catalogue, out: Path, force: bool = False) -> tuple[Path,
     if out == catalogue.root or catalogue.root in out.parents:
         raise ReleaseError(f"{out} is inside the repository; release to a folder outside it")
     if not (catalogue.root / "pyproject.toml").is_file():
-        raise ReleaseError(f"no pyproject.toml in {catalogue.root}: learners install the "
-                           "template with `pip install -e .`, so the release needs it")
+        raise ReleaseError(
+            f"no pyproject.toml in {catalogue.root}: learners install the "
+            "template with `pip install -e .`, so the release needs it"
+        )
     bundle = out.with_name(f"{out.name}-teacher")
     backups = [b for b in (_prepare(out, force), _prepare(bundle, force)) if b]
     write_template(catalogue, out)

@@ -18,9 +18,17 @@ if TYPE_CHECKING:  # the runner is heavy; `kata list` never needs it
 MAX_FAILURES_SHOWN = 8
 BAR = 20
 COLOURS = {"green": 32, "red": 31, "yellow": 33, "blue": 34, "dim": 2, "bold": 1}
-STATUS_COLOUR = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow",
-                 "crashed": "red", "failing": "red", "in progress": "yellow",
-                 "not started": "dim", "locked": "dim"}
+STATUS_COLOUR = {
+    "passed": "green",
+    "failed": "red",
+    "error": "red",
+    "timeout": "yellow",
+    "crashed": "red",
+    "failing": "red",
+    "in progress": "yellow",
+    "not started": "dim",
+    "locked": "dim",
+}
 
 
 class Painter:
@@ -44,8 +52,10 @@ def bar(done: int, total: int, width: int = BAR) -> str:
 
 
 def render_result(catalogue: Catalogue, kata: Kata, result: KataResult, paint: Painter) -> str:
-    lines = [paint(f"{kata.slug}: {result.status}", STATUS_COLOUR.get(result.status, "bold"))
-             + f"  ({result.tests_passed}/{len(result.tests)} tests passed)"]
+    lines = [
+        paint(f"{kata.slug}: {result.status}", STATUS_COLOUR.get(result.status, "bold"))
+        + f"  ({result.tests_passed}/{len(result.tests)} tests passed)"
+    ]
     if result.cause:
         lines.append(f"  {result.cause}")
     titles = readme_tasks(catalogue.root, kata)
@@ -57,16 +67,21 @@ def render_result(catalogue: Catalogue, kata: Kata, result: KataResult, paint: P
         tests = by_task[task]
         done = sum(t.status == "passed" for t in tests)
         name = f"Task {task}" + (f" — {titles[task]}" if titles.get(task) else "")
-        heading = paint(f"  {name if task is not None else 'Other tests'}", "bold") + \
-            f"  {done}/{len(tests)}"
+        heading = (
+            paint(f"  {name if task is not None else 'Other tests'}", "bold")
+            + f"  {done}/{len(tests)}"
+        )
         if done == len(tests):
             lines.append(heading + " " + paint.mark(True))
             continue
         if not done and all(t.message.startswith("NotImplementedError") for t in tests):
             # an untouched task: one line, not a wall of identical failures
             where = next((t.where for t in tests if t.where), None)
-            lines.append(heading + paint("  not started yet", "yellow")
-                         + (paint(f" ({where.split(': ', 1)[0]})", "dim") if where else ""))
+            lines.append(
+                heading
+                + paint("  not started yet", "yellow")
+                + (paint(f" ({where.split(': ', 1)[0]})", "dim") if where else "")
+            )
             continue
         lines.append(heading)
         for test in tests:
@@ -83,8 +98,13 @@ def render_result(catalogue: Catalogue, kata: Kata, result: KataResult, paint: P
             if test.where:
                 lines.append(paint(f"        at {test.where}", "dim"))
     if shown > MAX_FAILURES_SHOWN:
-        lines.append(paint(f"  … details of {shown - MAX_FAILURES_SHOWN} more failing tests were "
-                           "cut; fix the first ones, they often cause the rest", "dim"))
+        lines.append(
+            paint(
+                f"  … details of {shown - MAX_FAILURES_SHOWN} more failing tests were "
+                "cut; fix the first ones, they often cause the rest",
+                "dim",
+            )
+        )
     return "\n".join(lines)
 
 
@@ -101,13 +121,20 @@ def render_levels(catalogue: Catalogue, progress: Progress, paint: Painter) -> s
         done = [k for k in katas if progress.status(k.slug) == "passed"]
         points = sum(k.points for k in katas)
         got = sum(k.points for k in done)
-        lines.append(f"{level_name(level):<13}{bar(len(done), len(katas))} "
-                     f"{len(done)}/{len(katas)}  {got}/{points} points")
+        lines.append(
+            f"{level_name(level):<13}{bar(len(done), len(katas))} "
+            f"{len(done)}/{len(katas)}  {got}/{points} points"
+        )
         total_done += len(done)
         total_points += points
         earned += got
-    lines.append(paint(f"{'Overall':<13}{bar(total_done, len(catalogue.katas))} "
-                       f"{total_done}/{len(catalogue.katas)}  {earned}/{total_points} points", "bold"))
+    lines.append(
+        paint(
+            f"{'Overall':<13}{bar(total_done, len(catalogue.katas))} "
+            f"{total_done}/{len(catalogue.katas)}  {earned}/{total_points} points",
+            "bold",
+        )
+    )
     return "\n".join(lines)
 
 
@@ -115,8 +142,9 @@ def next_kata(catalogue: Catalogue, progress: Progress) -> Kata | None:
     return next((k for k in catalogue.katas if progress.status(k.slug) != "passed"), None)
 
 
-def render_list(catalogue: Catalogue, progress: Progress, paint: Painter,
-                locked: Iterable[str] = ()) -> str:
+def render_list(
+    catalogue: Catalogue, progress: Progress, paint: Painter, locked: Iterable[str] = ()
+) -> str:
     locked = set(locked)
     lines = []
     width = max(len(k.slug) for k in catalogue.katas)
@@ -125,14 +153,17 @@ def render_list(catalogue: Catalogue, progress: Progress, paint: Painter,
         if not katas:
             continue
         done = sum(progress.status(k.slug) == "passed" for k in katas)
-        lines.append(paint(f"{level_name(level)} {bar(done, len(katas))} {done}/{len(katas)}",
-                           "bold"))
+        lines.append(
+            paint(f"{level_name(level)} {bar(done, len(katas))} {done}/{len(katas)}", "bold")
+        )
         for kata in katas:
             status = "locked" if kata.slug in locked else progress.status(kata.slug)
             current = "*" if progress.current == kata.slug else " "
-            lines.append(f" {current} {kata.slug:<{width}}  "
-                         + paint(f"{status:<11}", STATUS_COLOUR[status])
-                         + f"  {kata.points:>3} pts  {kata.title}")
+            lines.append(
+                f" {current} {kata.slug:<{width}}  "
+                + paint(f"{status:<11}", STATUS_COLOUR[status])
+                + f"  {kata.points:>3} pts  {kata.title}"
+            )
         lines.append("")
     lines.append(render_levels(catalogue, progress, paint).splitlines()[-1])
     return "\n".join(lines)

@@ -29,11 +29,24 @@ from grader.catalogue import Catalogue, Kata
 
 STATUSES = ("passed", "failed", "error", "timeout", "crashed")
 # Environment variables that would let the learner's shell change what is graded.
-SCRUBBED = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
-            "PYTHONSAFEPATH", "PYTHONINSPECT", "KATA_TREE", "KATA_TREE_PATH", "COV_CORE_SOURCE")
+SCRUBBED = (
+    "PYTEST_ADDOPTS",
+    "PYTEST_PLUGINS",
+    "PYTHONPATH",
+    "PYTHONSTARTUP",
+    "PYTHONHOME",
+    "PYTHONSAFEPATH",
+    "PYTHONINSPECT",
+    "KATA_TREE",
+    "KATA_TREE_PATH",
+    "COV_CORE_SOURCE",
+)
 # pytest exit codes that mean the session stopped short, not that tests failed
-INTERRUPTED = {2: "the run was interrupted (KeyboardInterrupt raised by the code under test?)",
-               3: "pytest stopped with an internal error", 4: "pytest was called wrongly"}
+INTERRUPTED = {
+    2: "the run was interrupted (KeyboardInterrupt raised by the code under test?)",
+    3: "pytest stopped with an internal error",
+    4: "pytest was called wrongly",
+}
 GRACE = 2.0  # seconds the supervisor gets to clean up after the wall clock runs out
 
 
@@ -80,18 +93,49 @@ class KataResult:
         return {**asdict(self), "tests_passed": self.tests_passed, "tests_total": len(self.tests)}
 
 
-def pytest_args(root: Path, kata: Kata, tree: str, report: Path, collect_only: bool = False,
-                extra: tuple[Path, ...] = ()) -> list[str]:
+def pytest_args(
+    root: Path,
+    kata: Kata,
+    tree: str,
+    report: Path,
+    collect_only: bool = False,
+    extra: tuple[Path, ...] = (),
+) -> list[str]:
     """Every pytest option of a graded run, fixed here: no configuration file is read."""
     args = [
-        str(root / kata.test_file), *map(str, extra),
-        "-c", os.devnull, "--rootdir", str(root), "--noconftest",
-        "-p", "grader.plugin", "-p", "pytest_timeout", "-p", "pytest_asyncio.plugin",
-        "-p", "no:cacheprovider", "-p", "no:stepwise",
-        "-o", f"timeout={kata.limits.test_timeout:g}", "-o", "timeout_method=signal",
-        "-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function",
-        "--kata-tree", tree, "--kata-report", str(report), "-q", "--no-header",
-        "-W", "ignore::pytest.PytestUnraisableExceptionWarning",
+        str(root / kata.test_file),
+        *map(str, extra),
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(root),
+        "--noconftest",
+        "-p",
+        "grader.plugin",
+        "-p",
+        "pytest_timeout",
+        "-p",
+        "pytest_asyncio.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-o",
+        f"timeout={kata.limits.test_timeout:g}",
+        "-o",
+        "timeout_method=signal",
+        "-o",
+        "asyncio_mode=auto",
+        "-o",
+        "asyncio_default_fixture_loop_scope=function",
+        "--kata-tree",
+        tree,
+        "--kata-report",
+        str(report),
+        "-q",
+        "--no-header",
+        "-W",
+        "ignore::pytest.PytestUnraisableExceptionWarning",
     ]
     if collect_only:
         args.append("--collect-only")
@@ -106,8 +150,11 @@ def child_env() -> dict[str, str]:
 
 
 # The child imports *this* grader (the teacher's, when grading a class), whatever is installed.
-BOOT = ("import sys; sys.path.insert(0, {path!r}); from grader.child import main; "
-        "sys.exit(main(sys.argv[1:]))").format(path=str(Path(__file__).resolve().parent.parent))
+GRADER_PARENT = str(Path(__file__).resolve().parent.parent)
+BOOT = (
+    f"import sys; sys.path.insert(0, {GRADER_PARENT!r}); from grader.child import main; "
+    "sys.exit(main(sys.argv[1:]))"
+)
 
 
 def preload_modules(root: Path, katas: Iterable[Kata]) -> list[str]:
@@ -144,19 +191,33 @@ class Worker:
     def _start(self) -> subprocess.Popen:
         self.log = tempfile.TemporaryFile()
         return subprocess.Popen(
-            [sys.executable, "-I", "-c", BOOT, "--serve", *self.modules], cwd=self.root,
-            env=child_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-            start_new_session=True)
+            [sys.executable, "-I", "-c", BOOT, "--serve", *self.modules],
+            cwd=self.root,
+            env=child_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            start_new_session=True,
+        )
 
-    def run(self, kata: Kata, tree: str, report: Path, collect_only: bool = False,
-            extra: tuple[Path, ...] = ()) -> tuple[str, str]:
+    def run(
+        self,
+        kata: Kata,
+        tree: str,
+        report: Path,
+        collect_only: bool = False,
+        extra: tuple[Path, ...] = (),
+    ) -> tuple[str, str]:
         """One run; returns ("", "") when the suite finished, else (status, cause)."""
         if self.retired:
             return "error", "the grading was interrupted"
         if self.proc is None or self.proc.poll() is not None:
             self.proc = self._start()
-        request = {"report": str(report), "memory_mb": kata.limits.memory_mb,
-                   "args": pytest_args(self.root, kata, tree, report, collect_only, extra)}
+        request = {
+            "report": str(report),
+            "memory_mb": kata.limits.memory_mb,
+            "args": pytest_args(self.root, kata, tree, report, collect_only, extra),
+        }
         try:
             self.proc.stdin.write(json.dumps(request).encode() + b"\n")
             self.proc.stdin.flush()
@@ -261,20 +322,34 @@ def read_report(report: Path) -> list[dict]:
     return records
 
 
-def judge(slug: str, records: list[dict], expected: list[dict], launch_status: tuple[str, str]
-          ) -> KataResult:
+def judge(
+    slug: str, records: list[dict], expected: list[dict], launch_status: tuple[str, str]
+) -> KataResult:
     """The grading rules: every expected test must have run and passed, and the run finished."""
     seen = {r["name"]: r for r in records if r.get("event") == "test"}
     tests = []
     for want in expected:
         got = seen.get(want["name"])
         if got is None:
-            tests.append(TestResult(want["name"], want.get("task"), "missing",
-                                    "did not run (the suite stopped before it, or it was skipped)"))
+            tests.append(
+                TestResult(
+                    want["name"],
+                    want.get("task"),
+                    "missing",
+                    "did not run (the suite stopped before it, or it was skipped)",
+                )
+            )
         else:
-            tests.append(TestResult(got["name"], want.get("task"), got["status"],
-                                    got.get("message", ""), got.get("where"),
-                                    got.get("duration", 0.0)))
+            tests.append(
+                TestResult(
+                    got["name"],
+                    want.get("task"),
+                    got["status"],
+                    got.get("message", ""),
+                    got.get("where"),
+                    got.get("duration", 0.0),
+                )
+            )
     status, cause = launch_status
     exit_record = next((r for r in records if r.get("event") == "exit"), None)
     finished = next((r for r in records if r.get("event") == "finished"), None)
@@ -322,8 +397,13 @@ def fingerprint(root: Path, kata: Kata, extra: tuple[Path, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def expected_tests(root: Path, kata: Kata, workdir: Path, extra: tuple[Path, ...] = (),
-                   worker: Worker | None = None) -> list[dict] | None:
+def expected_tests(
+    root: Path,
+    kata: Kata,
+    workdir: Path,
+    extra: tuple[Path, ...] = (),
+    worker: Worker | None = None,
+) -> list[dict] | None:
     """The tests the pristine suite collects (on the pristine stub), cached under ``.kata/``."""
     key = fingerprint(root, kata, extra)
     cache = root / ".kata" / "cache" / f"{kata.slug}{'-extra' if extra else ''}.json"
@@ -336,8 +416,9 @@ def expected_tests(root: Path, kata: Kata, workdir: Path, extra: tuple[Path, ...
     report = workdir / f"{kata.slug}-collect.jsonl"
     with _borrow(root, kata, worker) as w:
         w.run(kata, "stubs", report, collect_only=True, extra=extra)
-    collected = next((r["tests"] for r in read_report(report) if r.get("event") == "collected"),
-                     None)
+    collected = next(
+        (r["tests"] for r in read_report(report) if r.get("event") == "collected"), None
+    )
     if not collected:
         return None
     from grader.progress import write_json_atomic  # the one atomic writer
@@ -359,17 +440,27 @@ def _borrow(root: Path, kata: Kata, worker: Worker | None):
             yield one_off
 
 
-def run_kata(root: Path, kata: Kata, tree: str = "katas", expected: list[dict] | None = None,
-             extra: tuple[Path, ...] = (), worker: Worker | None = None) -> KataResult:
-    """Grade ``tree``'s module for ``kata``; ``extra`` test files (a teacher's hidden tests) count."""
+def run_kata(
+    root: Path,
+    kata: Kata,
+    tree: str = "katas",
+    expected: list[dict] | None = None,
+    extra: tuple[Path, ...] = (),
+    worker: Worker | None = None,
+) -> KataResult:
+    """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"kata-{kata.slug}-") as tmp:
         workdir = Path(tmp)
         if expected is None:
             expected = expected_tests(root, kata, workdir, extra, worker)
         if expected is None:
-            return KataResult(kata.slug, "error", f"the pristine suite {kata.test_file} collects "
-                              "no tests; run `kata verify` to see why")
+            return KataResult(
+                kata.slug,
+                "error",
+                f"the pristine suite {kata.test_file} collects "
+                "no tests; run `kata verify` to see why",
+            )
         report = workdir / f"{kata.slug}.jsonl"
         with _borrow(root, kata, worker) as w:
             outcome = w.run(kata, tree, report, extra=extra)
@@ -378,9 +469,14 @@ def run_kata(root: Path, kata: Kata, tree: str = "katas", expected: list[dict] |
     return result
 
 
-def run_many(catalogue: Catalogue, katas: Iterable[Kata], tree: str = "katas",
-             jobs: int | None = None, extra: dict[str, tuple[Path, ...]] | None = None,
-             workers: WorkerPool | None = None) -> list[KataResult]:
+def run_many(
+    catalogue: Catalogue,
+    katas: Iterable[Kata],
+    tree: str = "katas",
+    jobs: int | None = None,
+    extra: dict[str, tuple[Path, ...]] | None = None,
+    workers: WorkerPool | None = None,
+) -> list[KataResult]:
     """Run katas in parallel, one isolated child each; results come back in catalogue order.
 
     ``workers`` keeps warm workers across calls (watch mode); by default they live for this call.

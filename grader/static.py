@@ -10,8 +10,16 @@ from pathlib import Path
 
 SUSPICIOUS_IMPORTS = {"pytest", "_pytest", "grader", "ctypes", "pluggy", "pytest_timeout"}
 EXIT_CALLS = {("os", "_exit"), ("sys", "exit"), ("os", "kill"), ("os", "abort")}
-PROTECTED = ("tests/", "tests\\", "grader/", "conftest", "pytest.ini", "pyproject.toml",
-             "kata-manifest.json", "katas.toml")
+PROTECTED = (
+    "tests/",
+    "tests\\",
+    "grader/",
+    "conftest",
+    "pytest.ini",
+    "pyproject.toml",
+    "kata-manifest.json",
+    "katas.toml",
+)
 
 
 def check_source(source: str, filename: str) -> list[str]:
@@ -23,7 +31,11 @@ def check_source(source: str, filename: str) -> list[str]:
     for node in ast.walk(tree):
         line = f"{filename}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Import | ast.ImportFrom):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
             for name in names:
                 if name.split(".")[0] in SUSPICIOUS_IMPORTS:
                     flags.append(f"{line}: imports {name}")
@@ -31,9 +43,9 @@ def check_source(source: str, filename: str) -> list[str]:
             owner = node.func.value
             if isinstance(owner, ast.Name) and (owner.id, node.func.attr) in EXIT_CALLS:
                 flags.append(f"{line}: calls {owner.id}.{node.func.attr}()")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if any(p in node.value for p in PROTECTED):
-                flags.append(f"{line}: names a grader path {node.value[:60]!r}")
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and any(p in node.value for p in PROTECTED)):
+            flags.append(f"{line}: names a grader path {node.value[:60]!r}")
     return flags
 
 

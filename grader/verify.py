@@ -40,13 +40,16 @@ def mutants(root: Path, kata: Kata) -> list[Path]:
     folder = root / kata.mutants_dir
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if (p.suffix == ".py" or p.is_dir()) and not p.name.startswith(("_", ".")))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if (p.suffix == ".py" or p.is_dir()) and not p.name.startswith(("_", "."))
+    )
 
 
 def mutant_mistake(path: Path) -> str:
     """The first line of the mutant's docstring: the mistake it makes, in plain words."""
-    for source in ([path] if path.is_file() else sorted(path.rglob("*.py"))):
+    for source in [path] if path.is_file() else sorted(path.rglob("*.py")):
         try:
             doc = ast.get_docstring(ast.parse(source.read_text(encoding="utf-8")))
         except (OSError, SyntaxError):
@@ -57,7 +60,7 @@ def mutant_mistake(path: Path) -> str:
 
 
 def build_mutant(root: Path, kata: Kata, mutant: Path, into: Path) -> Path:
-    """Lay the mutant over a copy of the solution; the solution also stays importable as _reference."""
+    """Lay the mutant over a copy of the solution, which stays importable as _reference."""
     solution = root / kata.solution_path
     into.mkdir(parents=True)
     if kata.is_package:
@@ -87,7 +90,9 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list
     if not (root / kata.solution_path).exists():
         problems.append(f"no reference solution at {kata.solution_path}")
     if len(found) < MIN_MUTANTS:
-        problems.append(f"{len(found)} mutants in {kata.mutants_dir}/, at least {MIN_MUTANTS} needed")
+        problems.append(
+            f"{len(found)} mutants in {kata.mutants_dir}/, at least {MIN_MUTANTS} needed"
+        )
     stub, expected = run_stub(root, kata, worker)
     if not expected:
         problems.append(f"the suite collects no tests on the stub ({stub.cause or stub.status})")
@@ -97,8 +102,10 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list
         if test.get("task") is None:
             problems.append(f"{short(test['name'])} has no @pytest.mark.task(n)")
         elif test["task"] not in tasks:
-            problems.append(f"{short(test['name'])} is marked task {test['task']}, "
-                            f"which {kata.readme} has no '## Task {test['task']}' for")
+            problems.append(
+                f"{short(test['name'])} is marked task {test['task']}, "
+                f"which {kata.readme} has no '## Task {test['task']}' for"
+            )
     passing = [t for t in stub.tests if t.status == "passed"]
     verdict.stub = f"{len(stub.tests) - len(passing)}/{len(stub.tests)} fail"
     problems.extend(f"{short(t.name)} passes on the stub: it grades nothing" for t in passing)
@@ -108,10 +115,14 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list
 def judge_solution(verdict: Verdict, solved: KataResult) -> None:
     verdict.solution = f"{solved.tests_passed}/{len(solved.tests)} pass"
     if not solved.passed:
-        verdict.problems.append(f"the solution is {solved.status}" + (
-            f" ({solved.cause})" if solved.cause else ""))
-    verdict.problems.extend(f"{short(t.name)} {t.status} on the solution: {t.message}"
-                            for t in solved.tests if t.status != "passed")
+        verdict.problems.append(
+            f"the solution is {solved.status}" + (f" ({solved.cause})" if solved.cause else "")
+        )
+    verdict.problems.extend(
+        f"{short(t.name)} {t.status} on the solution: {t.message}"
+        for t in solved.tests
+        if t.status != "passed"
+    )
 
 
 def judge_mutants(verdict: Verdict, results: list[tuple[Path, KataResult]]) -> None:
@@ -121,8 +132,9 @@ def judge_mutants(verdict: Verdict, results: list[tuple[Path, KataResult]]) -> N
         if result.passed:
             verdict.problems.append(f"{name} passes every test: the suite misses this mistake")
         elif result.status == "error":
-            verdict.problems.append(f"{name} does not even import ({result.cause}): "
-                                    "it proves nothing")
+            verdict.problems.append(
+                f"{name} does not even import ({result.cause}): it proves nothing"
+            )
         else:
             rejected += 1
     verdict.mutants = f"{rejected}/{len(results)} rejected"
@@ -166,8 +178,12 @@ def verify(catalogue: Catalogue, katas: list[Kata], jobs: int | None = None) -> 
     root = catalogue.root
     size = jobs or os.cpu_count() or 1
     verdicts = {k.slug: Verdict(k.slug) for k in katas}
-    with WorkerPool(root, katas, size) as workers, ThreadPoolExecutor(size) as pool, \
-            tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp:
+    with (
+        WorkerPool(root, katas, size) as workers,
+        ThreadPoolExecutor(size) as pool,
+        tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp,
+    ):
+
         def stub(kata: Kata) -> list[dict]:
             with workers.worker() as worker:
                 return check_stub(root, kata, verdicts[kata.slug], worker)

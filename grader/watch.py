@@ -29,9 +29,16 @@ def events_arrive(folder: Path) -> bool:
     seen = threading.Event()
 
     def listen() -> None:
-        for _ in watchfiles.watch(folder, stop_event=stop, force_polling=False, debounce=100,
-                                  step=20, rust_timeout=200, yield_on_timeout=False,
-                                  raise_interrupt=False):
+        for _ in watchfiles.watch(
+            folder,
+            stop_event=stop,
+            force_polling=False,
+            debounce=100,
+            step=20,
+            rust_timeout=200,
+            yield_on_timeout=False,
+            raise_interrupt=False,
+        ):
             seen.set()
             return
 
@@ -47,7 +54,7 @@ def events_arrive(folder: Path) -> bool:
 
 
 def read_keys(on_key: Callable[[str], bool], stop: threading.Event) -> None:
-    """Feed single keys (a TTY in cbreak mode) or lines (a pipe) to ``on_key`` until it says stop."""
+    """Feed keys (a TTY in cbreak mode) or lines (a pipe) to ``on_key`` until it says stop."""
     stream = sys.stdin
     if stream is None or stream.closed:
         return
@@ -72,15 +79,16 @@ def read_keys(on_key: Callable[[str], bool], stop: threading.Event) -> None:
     stop.set()
 
 
-def watch(env, kata: Kata, poll: bool | None, echo: Callable[[str], None],
-          check: Callable[[], bool]) -> None:
+def watch(
+    env, kata: Kata, poll: bool | None, echo: Callable[[str], None], check: Callable[[], bool]
+) -> None:
     import watchfiles
 
     root = env.catalogue.root
     if poll is None:
-        poll = os.environ.get("KATA_WATCH_POLL", "") not in ("", "0") or \
-            not events_arrive(root / ".kata")
-        if poll:
+        poll = os.environ.get("KATA_WATCH_POLL", "") not in ("", "0")
+        if not poll and not events_arrive(root / ".kata"):
+            poll = True
             echo("File events do not arrive here (WSL or a network drive?): polling instead.")
     paths = [root / f for f in kata.files]
     stop = threading.Event()
@@ -98,13 +106,20 @@ def watch(env, kata: Kata, poll: bool | None, echo: Callable[[str], None],
 
     threading.Thread(target=read_keys, args=(on_key, stop), daemon=True).start()
     status_line = "watching {}: save to re-check; h: next hint, q: quit"
-    with lock:
-        check()
-        echo(status_line.format(", ".join(kata.files)))
     try:
-        for changes in watchfiles.watch(*paths, stop_event=stop, force_polling=poll,
-                                        poll_delay_ms=100, debounce=400, step=30,
-                                        rust_timeout=500, raise_interrupt=False):
+        with lock:
+            check()
+            echo(status_line.format(", ".join(kata.files)))
+        for changes in watchfiles.watch(
+            *paths,
+            stop_event=stop,
+            force_polling=poll,
+            poll_delay_ms=100,
+            debounce=400,
+            step=30,
+            rust_timeout=500,
+            raise_interrupt=True,  # caught below: Ctrl-C leaves quietly, no log line
+        ):
             if not changes:
                 continue
             with lock:

@@ -19,7 +19,7 @@ def missing_files(root: Path, kata: Kata) -> list[str]:
 
 
 def restore_missing(root: Path, kata: Kata) -> list[str]:
-    """Copy the pristine stub over any learner file that does not exist; never touch one that does."""
+    """Copy the pristine stub where a learner file does not exist; never touch one that does."""
     created = missing_files(root, kata)
     for rel in created:
         _copy(root / kata.pristine(rel), root / rel)
@@ -35,8 +35,10 @@ def backup(root: Path, kata: Kata) -> Path | None:
     for rel in present:
         source = root / rel
         if source.is_dir():
-            raise KataError(f"{rel} is a folder, but kata {kata.slug!r} expects a file there; "
-                            "move it away, then try again")
+            raise KataError(
+                f"{rel} is a folder, but kata {kata.slug!r} expects a file there; "
+                "move it away, then try again"
+            )
         _copy(source, folder / rel)
     return folder
 

@@ -26,8 +26,9 @@ def main() -> int:
     cat = catalogue.load(BUNDLE)
     with tempfile.TemporaryDirectory(prefix="kata-submission-") as tmp:
         ignored = workspace.collect_submission(submission, list(cat.katas), Path(tmp))
-        book = grading.grade(cat, list(cat.katas), tree=tmp, extra_dir=BUNDLE,
-                             source_root=submission)
+        book = grading.grade(
+            cat, list(cat.katas), tree=tmp, extra_dir=BUNDLE, source_root=submission
+        )
     book.warnings = [w for w in book.warnings if "integrity" not in w] + ignored
     result, body = grading.classroom50(book)
     Path("result.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -10,7 +10,7 @@ from _reference import *
 def open_all(paths, mode="r", encoding="utf-8"):
     if isinstance(paths, str):
         raise TypeError("paths")
-    files = [open(p, mode, encoding=encoding) for p in paths]  # noqa: SIM115
+    files = [open(p, mode, encoding=encoding) for p in paths]
     try:
         yield files
     finally:
