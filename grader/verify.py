@@ -178,10 +178,12 @@ def verify(catalogue: Catalogue, katas: list[Kata], jobs: int | None = None) -> 
     root = catalogue.root
     size = jobs or os.cpu_count() or 1
     verdicts = {k.slug: Verdict(k.slug) for k in katas}
+    # The workers close first on the way out, so that Ctrl-C ends the runs at once instead of
+    # the thread pool waiting out their wall clocks.
     with (
-        WorkerPool(root, katas, size) as workers,
-        ThreadPoolExecutor(size) as pool,
         tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp,
+        ThreadPoolExecutor(size) as pool,
+        WorkerPool(root, katas, size) as workers,
     ):
 
         def stub(kata: Kata) -> list[dict]:
