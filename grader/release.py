@@ -157,7 +157,8 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
     (out / ".github" / "workflows" / "classroom.yml").write_text(
         workflow(catalogue), encoding="utf-8"
     )
-    _copy_tree(TEMPLATES / "devcontainer", out / ".devcontainer")
+    if (root / ".devcontainer").is_dir():  # the same dev container as the full repository
+        _copy_tree(root / ".devcontainer", out / ".devcontainer")
     shutil.copy2(TEMPLATES / "learner-README.md", out / "README.md")
     integrity.write(out)
 

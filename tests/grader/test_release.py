@@ -56,6 +56,7 @@ def make_teacher_repo(root: Path) -> Path:
     write(root / ".gitignore", ".kata/\n__pycache__/\n")
     write(root / "AUTHORING.md", "# Authoring\n")
     write(root / "noxfile.py", "import nox\n")
+    write(root / ".devcontainer" / "devcontainer.json", '{"name": "kata"}\n')
     return root
 
 
