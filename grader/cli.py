@@ -109,6 +109,16 @@ def main(ctx: click.Context, repo: Path | None, no_color: bool, gated: bool) -> 
 
 
 pass_env = click.make_pass_decorator(Env)
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores)."
+)
+extra_tests_option = click.option(
+    "--extra-tests",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="CLASSROOM50_BUNDLE_DIR",
+    help="A folder of teacher-only tests (test_<slug>*.py) that count too "
+    "[default: $CLASSROOM50_BUNDLE_DIR].",
+)
 
 
 @main.command("list")
@@ -233,7 +243,7 @@ def reset(env: Env, slugs: tuple[str, ...], all_: bool) -> None:
 
 @main.command()
 @click.argument("slugs", nargs=-1)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
+@jobs_option
 @pass_env
 def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
     """Prove katas sound: tests fail on the stub, pass on the solution, reject each mutant."""
@@ -264,14 +274,8 @@ def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
     is_flag=True,
     help="Exit 1 unless every graded kata passes (one workflow step per kata).",
 )
-@click.option(
-    "--extra-tests",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar="CLASSROOM50_BUNDLE_DIR",
-    help="A folder of teacher-only tests "
-    "(test_<slug>*.py) that count too [default: $CLASSROOM50_BUNDLE_DIR].",
-)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
+@extra_tests_option
+@jobs_option
 @pass_env
 def grade(
     env: Env,
@@ -359,13 +363,8 @@ def release(env: Env, folder: Path, force: bool) -> None:
     show_default=True,
     help="Where grades.csv and the class report go.",
 )
-@click.option(
-    "--extra-tests",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar="CLASSROOM50_BUNDLE_DIR",
-    help="A folder of teacher-only tests.",
-)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores).")
+@extra_tests_option
+@jobs_option
 @pass_env
 def grade_all(
     env: Env, root: Path, output_dir: Path, extra_tests: Path | None, jobs: int | None
