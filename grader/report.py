@@ -71,23 +71,19 @@ def render_result(catalogue: Catalogue, kata: Kata, result: KataResult, paint: P
             paint(f"  {name if task is not None else 'Other tests'}", "bold")
             + f"  {done}/{len(tests)}"
         )
+        untouched = not done and all(t.message.startswith("NotImplementedError") for t in tests)
         if done == len(tests):
-            lines.append(heading + " " + paint.mark(True))
-            continue
-        if not done and all(t.message.startswith("NotImplementedError") for t in tests):
-            # an untouched task: one line, not a wall of identical failures
+            heading += " " + paint.mark(True)
+        elif untouched:  # one pointer to the stub, not a wall of identical failures
             where = next((t.where for t in tests if t.where), None)
-            lines.append(
-                heading
-                + paint("  not started yet", "yellow")
-                + (paint(f" ({where.split(': ', 1)[0]})", "dim") if where else "")
+            heading += paint("  not started yet", "yellow") + (
+                paint(f" ({where.split(': ', 1)[0]})", "dim") if where else ""
             )
-            continue
         lines.append(heading)
         for test in tests:
             ok = test.status == "passed"
             lines.append(f"    {paint.mark(ok)} {test.title}")
-            if ok:
+            if ok or untouched:
                 continue
             shown += 1
             if shown > MAX_FAILURES_SHOWN:
