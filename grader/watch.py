@@ -53,6 +53,38 @@ def events_arrive(folder: Path) -> bool:
     return seen.is_set()
 
 
+def poll_changes(paths: list[Path], stop: threading.Event, interval: float = 0.2):
+    """Poll ``paths`` by content: yield an empty set once, when live, then the changed files.
+
+    Not watchfiles' polling: it compares mtimes to the second, so a second save within the same
+    second is never seen.
+    """
+
+    def snapshot() -> dict[Path, bytes | None]:
+        state: dict[Path, bytes | None] = {}
+        for path in paths:
+            for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+                try:
+                    state[file] = file.read_bytes()
+                except OSError:
+                    state[file] = None
+        return state
+
+    before = snapshot()
+    yield set()
+    while not stop.wait(interval):
+        now = snapshot()
+        if now == before:
+            continue
+        while not stop.wait(interval):  # settle: an editor may still be writing
+            now, settled = snapshot(), now
+            if now == settled:
+                break
+        changed = {f for f in before.keys() | now.keys() if before.get(f) != now.get(f)}
+        before = now
+        yield {("modified", str(f)) for f in changed}
+
+
 def read_keys(on_key: Callable[[str], bool], stop: threading.Event) -> None:
     """Feed keys (a TTY in cbreak mode) or lines (a pipe) to ``on_key`` until it says stop."""
     stream = sys.stdin
@@ -109,19 +141,33 @@ def watch(
     try:
         with lock:
             check()
-            echo(status_line.format(", ".join(kata.files)))
-        for changes in watchfiles.watch(
-            *paths,
+        announced = False  # "watching" only once the watcher is live, or a quick save is lost
+        # watch the folders: an editor that saves by renaming a temporary file over the kata
+        # file would leave a watch on the file itself blind after the first save
+        folders = sorted({p if p.is_dir() else p.parent for p in paths})
+
+        def wanted(_change, name: str) -> bool:
+            return any(p == Path(name) or p in Path(name).parents for p in paths)
+
+        for changes in poll_changes(paths, stop) if poll else watchfiles.watch(
+            *folders,
+            watch_filter=wanted,
             stop_event=stop,
-            force_polling=poll,
+            force_polling=False,
             poll_delay_ms=100,
             debounce=400,
             step=30,
-            rust_timeout=500,
+            rust_timeout=300,
+            yield_on_timeout=True,
             raise_interrupt=True,  # caught below: Ctrl-C leaves quietly, no log line
         ):
             if not changes:
+                if not announced:
+                    with lock:
+                        echo(status_line.format(", ".join(kata.files)))
+                    announced = True
                 continue
+            announced = True
             with lock:
                 if env.color:
                     echo("\x1b[2J\x1b[H")

@@ -165,13 +165,21 @@ def test_watch_default_probes_for_events(repo: Path) -> None:
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("when", ["watching", "checking"])
 def test_watch_leaves_quietly_on_ctrl_c(repo: Path, when: str) -> None:
+    if when == "checking":  # a kata file slow to import keeps the first check busy
+        write(repo / "katas" / "toy.py", "import time\n\ntime.sleep(2)\n" + TOY_STUB)
     watch = Watch(repo, "--events")
     try:
         if when == "watching":
             watch.wait_for(WATCHING, timeout=30)
             time.sleep(0.3)
-        else:  # Ctrl-C in the middle of the first check
-            time.sleep(0.3)
+        else:  # `kata watch` makes the kata current, then starts checking
+            progress = repo / ".kata" / "progress.json"
+            deadline = time.monotonic() + 20
+            while not progress.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert progress.exists(), "\n".join(watch.seen) + watch.stderr()
+            time.sleep(0.8)
+            assert not any(line.startswith("toy:") for line in watch.seen), watch.seen
         watch.proc.send_signal(signal.SIGINT)
         rc = watch.proc.wait(timeout=10)
         watch.reader.join(timeout=5)
@@ -179,7 +187,50 @@ def test_watch_leaves_quietly_on_ctrl_c(repo: Path, when: str) -> None:
         err = watch.proc.stderr.read()
         assert rc == 0, out + "\nstderr:\n" + err
         assert "Traceback" not in out and "Traceback" not in err, out + err
-        assert "KeyboardInterrupt" not in err, err
+        assert "KeyboardInterrupt" not in err and "Aborted" not in err, err
+    finally:
+        watch.kill()
+
+
+def save_by_rename(path: Path, text: str) -> None:
+    """Save as vim, gedit or JetBrains' safe write do: a temporary file renamed over the file."""
+    temporary = path.with_name(f".{path.name}.swp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("mode", ["--events", "--poll"])
+def test_watch_sees_every_save_by_rename(repo: Path, mode: str) -> None:
+    watch = Watch(repo, mode)
+    try:
+        watch.wait_for(WATCHING, timeout=30)
+        write(repo / "katas" / "toy2.py", TOY2_SOLUTION)  # another kata's file: no re-check
+        save_by_rename(repo / "katas" / "toy.py", TOY_STUB.replace("a + b", "a - b") + "\n")
+        first = watch.wait_for(WATCHING, timeout=20)
+        assert [line for line in first if line.startswith("toy")] == [
+            "toy: failed  (0/3 tests passed)"], first
+        save_by_rename(repo / "katas" / "toy.py", TOY_SOLUTION)
+        assert "toy: passed  (3/3 tests passed)" in watch.wait_for(WATCHING, timeout=20)
+        watch.send("q\n")
+        assert watch.proc.wait(timeout=10) == 0
+    finally:
+        watch.kill()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("mode", ["--events", "--poll"])
+def test_watch_sees_two_saves_within_one_second(repo: Path, mode: str) -> None:
+    """mtimes to the second (watchfiles' polling) would miss the second save."""
+    watch = Watch(repo, mode)
+    toy = repo / "katas" / "toy.py"
+    try:
+        watch.wait_for(WATCHING, timeout=30)
+        time.sleep(1 - time.time() % 1 + 0.02)  # the start of a fresh second
+        toy.write_text(TOY_STUB + "\n# first save\n", encoding="utf-8")
+        time.sleep(0.5)  # seen by now (polling every 0.2 s), and still the same second
+        toy.write_text(TOY_SOLUTION, encoding="utf-8")
+        watch.wait_for(r"^toy: passed  \(3/3 tests passed\)$", timeout=20)
     finally:
         watch.kill()
 
@@ -456,7 +507,7 @@ def headless(tmp_path: Path, *args: str, timeout: float = 90) -> subprocess.Comp
 class Dom(HTMLParser):
     """Just enough of a DOM: every element with its attributes and its text."""
 
-    VOID = {"meta", "link", "br", "img", "input", "hr", "col", "source", "wbr", "area"}
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "col", "source", "wbr", "area"})
 
     def __init__(self, html: str) -> None:
         super().__init__()
@@ -480,7 +531,7 @@ class Dom(HTMLParser):
 
     def handle_data(self, data):
         for element in self.open:
-            element["text"] += data
+            element["text"] = " ".join((element["text"] + " " + data).split())
 
     def find(self, tag: str | None = None, **attrs: str) -> list[dict]:
         """Elements by tag and attributes; ``class_="x"`` means x is one of its classes."""

@@ -1,71 +1,21 @@
 """Formats the bind as host:port even for IPv6, giving '::1:8081' instead of '[::1]:8081'.
 
 Gunicorn settings: ``gunicorn -c gunicorn_deploy/gunicorn_conf.py gunicorn_deploy.app:app``.
-
-Gunicorn reads the module-level names below (``bind``, ``workers``, ...). Every value from the
-environment is validated here so that a typo stops the server with a message naming the
-variable, instead of a traceback or a server quietly listening somewhere else.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
-import re
-from collections.abc import Mapping
+from pathlib import Path
 
-DEFAULT_HOST = "127.0.0.1"  # containers set HOST=0.0.0.0 to be reachable from outside
-DEFAULT_PORT = 8000
-MAX_WORKERS = 32  # more processes than this on one machine is a typo, not a plan
-_HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
-
-
-def _ascii_int(name: str, raw: str, low: int, high: int) -> int:
-    text = raw.strip()
-    # int() would also accept "٨٠" or "８０" or "1_000": ask for plain ASCII digits.
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
-    return int(text)
-
-
-def read_host(environ: Mapping[str, str]) -> str:
-    """``HOST`` (default 127.0.0.1): an IP address or a plain hostname."""
-    host = environ.get("HOST", DEFAULT_HOST)
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if not _HOSTNAME.fullmatch(host):
-            raise ValueError(
-                f"HOST must be an IP address or a hostname, got {host!r}"
-            ) from None
-    return host
-
-
-def read_port(environ: Mapping[str, str]) -> int:
-    """``PORT`` (default 8000): 1-65535."""
-    if "PORT" not in environ:
-        return DEFAULT_PORT
-    return _ascii_int("PORT", environ["PORT"], 1, 65535)
-
-
-def read_workers(environ: Mapping[str, str], cpu_count: int | None) -> int:
-    """``WEB_CONCURRENCY`` if set, else the usual rule of thumb: 2 x CPUs + 1."""
-    if "WEB_CONCURRENCY" in environ:
-        return _ascii_int("WEB_CONCURRENCY", environ["WEB_CONCURRENCY"], 1, MAX_WORKERS)
-    # os.cpu_count() may return None when the count is unknown.
-    return min(2 * (cpu_count or 1) + 1, MAX_WORKERS)
+# Gunicorn and the tests execute this file afresh under each environment, so it executes the
+# reference's source afresh too: an imported _reference.gunicorn_conf would keep stale values.
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "gunicorn_conf.py"
+_helpers, _, _settings = _REFERENCE.read_text(encoding="utf-8").partition("\nbind = ")
+exec(_helpers)  # the reference's constants and helpers
 
 
 def format_bind(host: str, port: int) -> str:
-    # An IPv6 literal needs brackets, or its colons mix with the port's.
     return f"{host}:{port}"
 
 
-bind = [format_bind(read_host(os.environ), read_port(os.environ))]
-workers = read_workers(os.environ, os.cpu_count())
-worker_class = "sync"  # one request per process at a time: simple and predictable
-timeout = 30  # a worker silent for this long is killed and replaced
-graceful_timeout = 8  # finish in-flight requests on SIGTERM before Docker's 10 s SIGKILL
-keepalive = 2
-accesslog = "-"  # access log to stdout: the platform collects it
-errorlog = "-"  # error log to stderr
+exec("bind = " + _settings)  # the reference's settings, binding through format_bind above
