@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import static, workspace
-from grader.catalogue import LEVELS, Catalogue
+from grader.catalogue import LEVELS, Catalogue, Kata
 from grader.grading import Gradebook, GradingError, KataGrade, extra_tests
-from grader.runner import expected_tests, run_kata
+from grader.runner import KataResult, WorkerPool, expected_tests, run_kata
 
 
 @dataclass
@@ -54,19 +54,24 @@ def grade_all(
             trees[folder].mkdir()
             notes[folder] = workspace.collect_submission(folder, katas, trees[folder])
         pairs = [(f, k) for f in folders for k in katas]
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            results = list(
-                pool.map(
-                    lambda pair: run_kata(
+        size = jobs or os.cpu_count() or 1
+        # Warm workers serve every submission; they close first on the way out, so that Ctrl-C
+        # ends the runs instead of the thread pool waiting out their wall clocks.
+        with ThreadPoolExecutor(size) as pool, WorkerPool(catalogue.root, katas, size) as workers:
+
+            def one(pair: tuple[Path, Kata]) -> KataResult:
+                folder, kata = pair
+                with workers.worker() as worker:
+                    return run_kata(
                         catalogue.root,
-                        pair[1],
-                        str(trees[pair[0]]),
-                        expected[pair[1].slug],
-                        extra.get(pair[1].slug, ()),
-                    ),
-                    pairs,
-                )
-            )
+                        kata,
+                        str(trees[folder]),
+                        expected[kata.slug],
+                        extra.get(kata.slug, ()),
+                        worker,
+                    )
+
+            results = list(pool.map(one, pairs))
     by_folder: dict[Path, list[KataGrade]] = {f: [] for f in folders}
     for (folder, kata), result in zip(pairs, results, strict=True):
         by_folder[folder].append(

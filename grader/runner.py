@@ -145,7 +145,7 @@ def pytest_args(
 def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the plugins named in pytest_args
-    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached rewrites of the suites save most of a run
     return env
 
 
