@@ -481,8 +481,11 @@ def test_bash_completion_completes_commands_and_slugs(repo: Path) -> None:
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        pytest.fail("chromium is not installed; these tests render the class report in a real "
-                    "browser: install it with `apt-get install -y chromium` (Debian/Ubuntu)")
+        why = ("chromium is not installed; these tests render the class report in a real "
+               "browser: install it with `apt-get install -y chromium` (Debian/Ubuntu)")
+        if os.environ.get("CI"):  # CI installs it (.ci/run): there, missing is a failure
+            pytest.fail(why)
+        pytest.skip(why)  # a newcomer's machine: said plainly in the summary, never silent
     return found
 
 
