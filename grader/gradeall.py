@@ -44,10 +44,6 @@ def grade_all(
     extra = extra_tests(extra_dir, catalogue)
     folders = submissions(root)
     with tempfile.TemporaryDirectory(prefix="kata-class-") as tmp:
-        expected = {
-            k.slug: expected_tests(catalogue.root, k, Path(tmp), extra.get(k.slug, ()))
-            for k in katas
-        }
         trees, notes = {}, {}
         for index, folder in enumerate(folders):
             trees[folder] = Path(tmp) / f"s{index}"
@@ -58,6 +54,14 @@ def grade_all(
         # Warm workers serve every submission; they close first on the way out, so that Ctrl-C
         # ends the runs instead of the thread pool waiting out their wall clocks.
         with ThreadPoolExecutor(size) as pool, WorkerPool(catalogue.root, katas, size) as workers:
+
+            def collect(kata: Kata) -> list[dict] | None:
+                with workers.worker() as worker:  # warm workers collect the pristine suites too
+                    return expected_tests(
+                        catalogue.root, kata, Path(tmp), extra.get(kata.slug, ()), worker
+                    )
+
+            expected = dict(zip([k.slug for k in katas], pool.map(collect, katas), strict=True))
 
             def one(pair: tuple[Path, Kata]) -> KataResult:
                 folder, kata = pair

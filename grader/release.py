@@ -216,7 +216,8 @@ def prove(catalogue: Catalogue, out: Path) -> list[str]:
         leaked = _bodies(path) & secret
         if leaked:
             problems.append(f"{path.relative_to(out)} holds reference solution code")
-    book = grade(load(out), list(load(out).katas))
+    template = load(out)
+    book = grade(template, list(template.katas))
     if book.score != 0:
         problems.append(f"the template grades to {book.score}, not 0")
     if book.tampered:

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from grader.catalogue import Catalogue, Kata
 
-STATUSES = ("passed", "failed", "error", "timeout", "crashed")
 # Environment variables that would let the learner's shell change what is graded.
 SCRUBBED = (
     "PYTEST_ADDOPTS",
