@@ -1,0 +1,60 @@
+"""Assertions shared by the kata suites: every failure says what was called, what came back and
+what was expected. A bare ``Failed: DID NOT RAISE <class 'ValueError'>`` says none of that.
+
+    from kata_support import call_raises, expect_raises
+
+    error = call_raises(ValueError, retry, times=0)          # calls retry(times=0)
+    with expect_raises(TypeError, "Point(True, 2)"):         # for a block of code
+        Point(True, 2)
+
+Any other exception propagates unchanged, so the learner sees it with the line of their file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+Expected = type[BaseException] | tuple[type[BaseException], ...]
+
+
+def _names(expected: Expected) -> str:
+    classes = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(c.__name__ for c in classes)
+
+
+def describe_call(func: Callable[..., Any], args: tuple = (), kwargs: dict | None = None) -> str:
+    """``retry(times=0)``: how a learner would have written the call."""
+    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in (kwargs or {}).items()]
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    return f"{name}({', '.join(parts)})"
+
+
+def call_raises(expected: Expected, func: Callable[..., Any], /, *args, **kwargs) -> BaseException:
+    """Call ``func(*args, **kwargs)``; return the ``expected`` exception it raised, or fail with
+    the call and what it returned instead."""
+    call = describe_call(func, args, kwargs)
+    try:
+        value = func(*args, **kwargs)
+    except expected as exc:
+        return exc
+    pytest.fail(
+        f"{call} returned {value!r}; expected it to raise {_names(expected)}", pytrace=False
+    )
+
+
+@contextmanager
+def expect_raises(
+    expected: Expected, call: str, match: str | None = None
+) -> Iterator[pytest.ExceptionInfo]:
+    """``pytest.raises`` whose failure names ``call`` (the code the block runs, as text)."""
+    try:
+        with pytest.raises(expected, match=match) as info:
+            yield info
+    except pytest.fail.Exception as failure:
+        if "DID NOT RAISE" not in str(failure):
+            raise
+        pytest.fail(f"{call} raised nothing; expected {_names(expected)}", pytrace=False)
