@@ -26,8 +26,9 @@ async def with_timeout(coro: Coroutine[Any, Any, Any], seconds: float) -> Any:
     """Task 2: await ``coro`` for at most ``seconds`` (use ``asyncio.timeout``).
 
     On expiry the coroutine is cancelled and ``TimeoutError`` is raised. ``seconds`` that is
-    not a number raises ``TypeError``; ``<= 0``, NaN or infinity raises ``ValueError``; a
-    ``coro`` that is not a coroutine object raises ``TypeError``.
+    not an ``int`` or ``float`` (``bool`` included) raises ``TypeError``; ``<= 0``, NaN or
+    infinity raises ``ValueError``; a ``coro`` that is not a coroutine object (an uncalled
+    function, a ``Task``, a ``Future``) raises ``TypeError``.
     """
     raise NotImplementedError("Task 2: with_timeout")
 
@@ -45,6 +46,7 @@ async def gather_limited(coros: Iterable[Coroutine[Any, Any, Any]], limit: int) 
     """Task 4: like ``fetch_all``, but never more than ``limit`` running at the same time.
 
     Use an ``asyncio.Semaphore(limit)``; a job starts as soon as any slot frees. ``limit``
-    that is not an ``int`` raises ``TypeError``; ``limit < 1`` raises ``ValueError``.
+    that is not an ``int`` (``bool`` included) raises ``TypeError``; ``limit < 1`` raises
+    ``ValueError``; an item that is not a coroutine object raises ``TypeError``.
     """
     raise NotImplementedError("Task 4: gather_limited")
