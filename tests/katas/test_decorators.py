@@ -7,6 +7,7 @@ import hmac
 import inspect
 import logging
 import math
+from decimal import Decimal
 
 import decorators
 import pytest
@@ -225,6 +226,23 @@ def test_log_calls_redacts_every_parameter_whose_name_contains_a_secret_word(cap
 
 
 @pytest.mark.task(1)
+def test_log_calls_names_extra_positional_arguments_after_star_args(caplog):
+    caplog.set_level(logging.DEBUG)
+
+    @log_calls
+    def send(channel, *tokens):
+        return len(tokens)
+
+    send("alerts", "t-1", "t-2")
+    want = "calling send('alerts', ***, ***)"
+    got = messages(caplog)[:1]
+    assert got == [want], (
+        f"@log_calls logged {got!r}; expected [{want!r}]: extra positional arguments fill "
+        "*tokens, a secret name"
+    )
+
+
+@pytest.mark.task(1)
 def test_log_calls_redact_replaces_the_list_of_secret_words(caplog):
     caplog.set_level(logging.DEBUG)
 
@@ -236,6 +254,18 @@ def test_log_calls_redact_replaces_the_list_of_secret_words(caplog):
     want = "calling enrol('ada', ***, password='not-listed')"
     got = messages(caplog)[:1]
     assert got == [want], f"@log_calls(redact=['SSN']) logged {got!r}; expected [{want!r}]"
+
+
+@pytest.mark.task(1)
+def test_log_calls_logs_a_builtin_that_has_no_signature(caplog):
+    caplog.set_level(logging.DEBUG)
+    got = log_calls(max)(3, 7)
+    assert got == 7, f"log_calls(max)(3, 7) returned {got!r}; expected 7"
+    want = ["calling max(3, 7)", "max returned 7"]
+    assert messages(caplog) == want, (
+        f"log_calls(max)(3, 7) logged {messages(caplog)!r}; expected {want!r} "
+        "(inspect.signature(max) raises ValueError: max has no parameter names)"
+    )
 
 
 @pytest.mark.task(1)
@@ -462,12 +492,16 @@ def test_retry_passes_arguments_and_keeps_wrapped():
     def power(base, exp=2):
         return base**exp
 
-    wrapped = retry(times=2)(power)
+    naps: list[float] = []
+    wrapped = retry(times=2, sleep=naps.append)(power)
     got = wrapped(3, exp=3)
     assert got == 27, f"retry(times=2)(power)(3, exp=3) returned {got!r}; expected 27"
     assert getattr(wrapped, "__wrapped__", None) is power, (
         "retry must set __wrapped__ (functools.wraps)"
     )
+    flaky = Flaky(OSError("once"))
+    assert retry(times=2, sleep=naps.append)(flaky)() == "ok", "a retried call must return 'ok'"
+    assert naps == [0.0], f"with the default delay, sleep was called with {naps}; expected [0.0]"
 
 
 @pytest.mark.task(3)
@@ -477,7 +511,7 @@ def test_retry_rejects_fewer_than_one_attempt(times):
 
 
 @pytest.mark.task(3)
-@pytest.mark.parametrize("times", [2.0, "3", None], ids=["float", "str", "none"])
+@pytest.mark.parametrize("times", [2.0, "3", None, True], ids=["float", "str", "none", "bool"])
 def test_retry_rejects_times_that_is_not_an_int(times):
     call_raises(TypeError, retry, times=times)
 
@@ -491,7 +525,9 @@ def test_retry_rejects_a_negative_delay(delay):
 
 
 @pytest.mark.task(3)
-@pytest.mark.parametrize("delay", ["0.5", None], ids=["str", "none"])
+@pytest.mark.parametrize(
+    "delay", ["0.5", None, Decimal("0.5"), True], ids=["str", "none", "decimal", "bool"]
+)
 def test_retry_rejects_a_delay_that_is_not_a_number(delay):
     call_raises(TypeError, retry, delay=delay)
 
@@ -504,6 +540,12 @@ def test_retry_rejects_a_delay_that_is_not_a_number(delay):
 )
 def test_retry_rejects_something_that_is_not_an_exception_class(exceptions):
     call_raises(TypeError, retry, times=2, exceptions=exceptions)
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize("first", [3, "3"], ids=["int", "str"])
+def test_retry_refuses_options_given_by_position(first):
+    call_raises(TypeError, retry, first)
 
 
 # --- Task 4: rate_limit ------------------------------------------------------------------------
@@ -616,6 +658,27 @@ def test_rate_limit_with_a_key_gives_each_client_its_own_window():
     assert served == [("ada", 1), ("ada", 2), ("bob", 4), ("bob", 5), ("ada", 7)], (
         f"the function ran for {served!r}"
     )
+
+
+@pytest.mark.task(4)
+def test_rate_limit_keeps_each_clients_window_while_others_expire():
+    clock = FakeClock()
+
+    @rate_limit(calls=1, per=10.0, key=lambda user: user, clock=clock)
+    def ping(user):
+        return user
+
+    clock.now = 0.0
+    ping("ada")
+    clock.now = 5.0
+    ping("bob")
+    clock.now = 10.0  # ada's call has left her window; bob's (t=5) counts until t=15
+    error = call_raises(RateLimitExceeded, ping, "bob")
+    assert error.retry_after == pytest.approx(5.0), (
+        f"bob's refusal at t=10 had retry_after {error.retry_after!r}; expected 5.0 (5 + 10 - 10)"
+    )
+    assert ping("ada") == "ada", "at t=10 ada's call from t=0 has left her window"
+    call_raises(RateLimitExceeded, ping, "bob")
 
 
 @pytest.mark.task(4)

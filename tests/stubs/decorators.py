@@ -73,8 +73,10 @@ def retry(
     attempt failed; let any other exception type through at once. Checked when ``retry(...)``
     is called, not later: ``times`` not an ``int`` raises ``TypeError``, ``times < 1``
     ``ValueError``; ``exceptions`` that is not an exception class (or a tuple of them) raises
-    ``TypeError``; ``delay`` not a number raises ``TypeError``, a negative or NaN one
-    ``ValueError``.
+    ``TypeError``; ``delay`` not an ``int``/``float`` raises ``TypeError``, a negative or NaN
+    one ``ValueError``; a ``bool`` is refused for ``times`` and ``delay`` (``TypeError``). The
+    options are keyword-only: a first argument that is not callable (``@retry(3)``) raises
+    ``TypeError``.
     """
     raise NotImplementedError("Task 3: retry")
 
