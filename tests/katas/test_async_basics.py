@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import math
 import threading
 import time
@@ -48,6 +49,17 @@ async def never_called() -> str:
 
 async def quick() -> str:
     return "quick"
+
+
+def assert_closed(coros, call: str) -> None:
+    """Every coroutine object handed to ``call`` is finished, cancelled or closed afterwards."""
+    left = [c.cr_code.co_name for c in coros if inspect.getcoroutinestate(c) == "CORO_CREATED"]
+    for c in coros:
+        c.close()  # clean up either way, so that the failure below is the only noise
+    assert not left, (
+        f"after {call}, the coroutine objects {left} were left unstarted and unclosed: close() "
+        "every coroutine you refuse or will never run, or Python warns that it 'was never awaited'"
+    )
 
 
 def expect_list(got, call: str, length: int) -> list:
@@ -171,11 +183,12 @@ async def test_with_timeout_lets_the_coroutines_own_exception_through():
 )
 async def test_with_timeout_rejects_a_nonsense_number_of_seconds(seconds):
     coro = never_called()
+    call = f"await with_timeout(never_called(), {seconds!r})"
     try:
-        with expect_raises(ValueError, f"await with_timeout(coro, {seconds!r})"):
+        with expect_raises(ValueError, call):
             await with_timeout(coro, seconds)
     finally:
-        coro.close()
+        assert_closed([coro], call)
 
 
 @pytest.mark.task(2)
@@ -186,11 +199,12 @@ async def test_with_timeout_rejects_a_nonsense_number_of_seconds(seconds):
 )
 async def test_with_timeout_rejects_seconds_that_are_not_an_int_or_float(seconds):
     coro = quick()
+    call = f"await with_timeout(quick(), {seconds!r})"
     try:
-        with expect_raises(TypeError, f"await with_timeout(coro, {seconds!r})"):
+        with expect_raises(TypeError, call):
             await with_timeout(coro, seconds)
     finally:
-        coro.close()
+        assert_closed([coro], call)
 
 
 @pytest.mark.task(2)
@@ -265,8 +279,13 @@ async def test_fetch_all_raises_the_first_error_and_cancels_the_others():
 
 @pytest.mark.task(3)
 async def test_fetch_all_rejects_items_that_are_not_coroutines():
-    with expect_raises(TypeError, "await fetch_all([never_called(), never_called])"):
-        await fetch_all([never_called(), never_called])
+    good = never_called()
+    call = "await fetch_all([never_called(), never_called])"
+    try:
+        with expect_raises(TypeError, call):
+            await fetch_all([good, never_called])
+    finally:
+        assert_closed([good], call)
     with expect_raises(TypeError, "await fetch_all([1, 2])"):
         await fetch_all([1, 2])
 
@@ -330,8 +349,10 @@ async def test_gather_limited_stops_on_the_first_error_without_starting_the_rest
     tracker = Tracker()
     coros = [tracker.job("bad", delay=0, error=RuntimeError("boom"))]
     coros += [tracker.job(f"j{i}") for i in range(4)]
-    with expect_raises(RuntimeError, "await gather_limited([bad, j0..j3], limit=1)", match="boom"):
+    call = "await gather_limited([bad, j0..j3], limit=1)"
+    with expect_raises(RuntimeError, call, match="boom"):
         await gather_limited(coros, limit=1)
+    assert_closed(coros, call)
     # The job that grabbed the freed slot may have started before the cancellation landed.
     assert len(tracker.started) <= 2 and tracker.finished == [], (
         f"with limit=1 and the first job failing, jobs {tracker.started!r} were started and "
@@ -350,23 +371,38 @@ async def test_gather_limited_with_limit_one_runs_one_job_at_a_time():
 @pytest.mark.task(4)
 @pytest.mark.parametrize("limit", [0, -1], ids=["zero", "negative"])
 async def test_gather_limited_rejects_a_limit_below_one(limit):
-    with expect_raises(ValueError, f"await gather_limited([never_called()], limit={limit})"):
-        await gather_limited([never_called()], limit=limit)
+    coros = [never_called()]
+    call = f"await gather_limited([never_called()], limit={limit})"
+    try:
+        with expect_raises(ValueError, call):
+            await gather_limited(coros, limit=limit)
+    finally:
+        assert_closed(coros, call)
 
 
 @pytest.mark.task(4)
 @pytest.mark.parametrize("limit", ["2", 2.5, None, True], ids=["string", "float", "none", "bool"])
 async def test_gather_limited_rejects_a_limit_that_is_not_an_int(limit):
-    with expect_raises(TypeError, f"await gather_limited([never_called()], limit={limit!r})"):
-        await gather_limited([never_called()], limit=limit)
+    coros = [never_called()]
+    call = f"await gather_limited([never_called()], limit={limit!r})"
+    try:
+        with expect_raises(TypeError, call):
+            await gather_limited(coros, limit=limit)
+    finally:
+        assert_closed(coros, call)
 
 
 @pytest.mark.task(4)
 @pytest.mark.parametrize(
-    "items",
-    [[1], [never_called], ["job"]],
+    "bad",
+    [1, never_called, "job"],
     ids=["an-int", "an-uncalled-async-function", "a-string"],
 )
-async def test_gather_limited_rejects_items_that_are_not_coroutines(items):
-    with expect_raises(TypeError, f"await gather_limited({items!r}, limit=2)"):
-        await gather_limited(items, limit=2)
+async def test_gather_limited_rejects_items_that_are_not_coroutines(bad):
+    good = quick()
+    call = f"await gather_limited([quick(), {bad!r}], limit=2)"
+    try:
+        with expect_raises(TypeError, call):
+            await gather_limited([good, bad], limit=2)
+    finally:
+        assert_closed([good], call)

@@ -6,14 +6,16 @@ fetch_all refuses a non-coroutine with TypeError; the bounded variant must too.
 import asyncio
 
 from _reference import *
-from _reference import _run_all
+from _reference import _close_all, _run_all
 
 
 async def gather_limited(coros, limit):
     items = list(coros)
     if not isinstance(limit, int) or isinstance(limit, bool):
+        _close_all(items)
         raise TypeError("limit must be an int")
     if limit < 1:
+        _close_all(items)
         raise ValueError("limit must be at least 1")
     semaphore = asyncio.Semaphore(limit)
 

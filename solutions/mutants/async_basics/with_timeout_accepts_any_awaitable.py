@@ -14,8 +14,12 @@ async def with_timeout(coro, seconds):
     if not inspect.isawaitable(coro):
         raise TypeError("with_timeout() needs an awaitable")
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        if inspect.iscoroutine(coro):
+            coro.close()
         raise TypeError("seconds must be a number")
     if not (math.isfinite(seconds) and seconds > 0):
+        if inspect.iscoroutine(coro):
+            coro.close()
         raise ValueError("seconds must be finite and > 0")
     async with asyncio.timeout(seconds):
         return await coro
