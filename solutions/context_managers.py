@@ -247,10 +247,6 @@ class Pool(Generic[R]):
         self._idle: deque[R] = deque()
         self.in_use = 0
 
-    @property
-    def idle(self) -> int:
-        return len(self._idle)
-
     @contextlib.asynccontextmanager
     async def acquire(self) -> AsyncIterator[R]:
         await self._slots.acquire()  # a waiter cancelled here holds no slot: nothing to undo

@@ -349,6 +349,16 @@ class SimulatedDiskFull(Exception):
     pass
 
 
+@contextlib.contextmanager
+def umask_set_to(value: int):
+    """Run the block with the process umask set to ``value`` (the test's own thread only)."""
+    old = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
 @pytest.mark.task(5)
 def test_atomic_write_keeps_the_old_content_when_the_write_fails_midway(tmp_path):
     target = tmp_path / "ledger.txt"
@@ -376,6 +386,7 @@ def test_atomic_write_fsyncs_a_temp_file_in_the_same_directory_then_os_replaces(
     tmp_path, monkeypatch
 ):
     calls: list[tuple] = []
+    sizes: list[int] = []
     real_replace, real_fsync = os.replace, os.fsync
 
     def spy_replace(src, dst, *args, **kwargs):
@@ -383,8 +394,10 @@ def test_atomic_write_fsyncs_a_temp_file_in_the_same_directory_then_os_replaces(
         return real_replace(src, dst, *args, **kwargs)
 
     def spy_fsync(fd):
-        if stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode):
             calls.append(("fsync",))
+            sizes.append(info.st_size)
         return real_fsync(fd)
 
     monkeypatch.setattr(os, "replace", spy_replace)
@@ -401,27 +414,27 @@ def test_atomic_write_fsyncs_a_temp_file_in_the_same_directory_then_os_replaces(
     assert ("fsync",) in calls and calls.index(("fsync",)) < calls.index(replaces[0]), (
         f"calls were {calls!r}; fsync the temp file before os.replace"
     )
+    assert sizes[0] == len("data"), (
+        f"when the temp file was fsynced it held {sizes[0]} bytes of the 4 written: flush() "
+        "Python's buffer to the file first, or fsync makes nothing durable"
+    )
 
 
 @pytest.mark.task(5)
-def test_atomic_write_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+@pytest.mark.parametrize(
+    "mode", [0o640, 0o664, 0o666, 0o600], ids=["0o640", "0o664", "0o666", "0o600"]
+)
+def test_atomic_write_keeps_the_permissions_of_the_file_it_replaces(tmp_path, mode):
     target = tmp_path / "shared.txt"
     target.write_text("old", encoding="utf-8")
-    target.chmod(0o640)
-    with atomic_write(target) as f:
+    target.chmod(mode)
+    with umask_set_to(0o022), atomic_write(target) as f:
         f.write("new")
     got = stat.S_IMODE(target.stat().st_mode)
-    assert got == 0o640, f"the file's mode became {oct(got)}; expected 0o640 as before"
-
-
-@contextlib.contextmanager
-def umask_set_to(value: int):
-    """Run the block with the process umask set to ``value`` (the test's own thread only)."""
-    old = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(old)
+    assert got == mode, (
+        f"under umask 0o022, replacing a {oct(mode)} file gave it mode {oct(got)}; expected "
+        f"{oct(mode)} as before (os.chmod to the old mode: chmod ignores the umask)"
+    )
 
 
 @pytest.mark.task(5)
@@ -506,8 +519,11 @@ def test_atomic_write_rejects_bad_modes_and_directories(tmp_path):
         call = f"atomic_write(path, mode={mode!r})"
         with expect_raises(ValueError, call), atomic_write(tmp_path / "f.txt", mode=mode):
             pytest.fail(f"{call} ran the block")
+    ran = []
     with expect_raises(IsADirectoryError, "atomic_write(a_directory)"), atomic_write(tmp_path) as f:
+        ran.append(True)
         f.write("x")
+    assert ran == [], "atomic_write(a_directory) ran the block; refuse the directory on entry"
     assert list(tmp_path.iterdir()) == [], f"left behind: {list(tmp_path.iterdir())}"
 
 
