@@ -37,13 +37,18 @@ ETC = (
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap)"
 
 
-@functools.cache
 def unavailable() -> str | None:
-    """Why runs cannot be sandboxed on this machine, or None when they can (probed once)."""
-    if not sys.platform.startswith("linux"):
-        return f"bubblewrap needs Linux ({sys.platform} has no user namespaces)"
+    """Why runs cannot be sandboxed on this machine, or None when they can."""
     if os.environ.get("KATA_NO_SANDBOX"):  # the grader's own tests of the unsandboxed path
         return "KATA_NO_SANDBOX is set"
+    return _probe()
+
+
+@functools.cache
+def _probe() -> str | None:
+    """Whether bwrap can make a sandbox here: tried once per process."""
+    if not sys.platform.startswith("linux"):
+        return f"bubblewrap needs Linux ({sys.platform} has no user namespaces)"
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}"
