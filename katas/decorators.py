@@ -112,6 +112,7 @@ def require_api_key(view: Callable[..., Any]) -> Callable[..., Any]:
 
     The expected key is ``current_app.config["API_KEY"]``, compared with
     ``hmac.compare_digest``. A missing, empty or wrong key -- or no key configured at all --
-    gets ``401`` with the JSON body ``{"error": "missing or invalid API key"}``.
+    gets ``401`` with the JSON body ``{"error": "missing or invalid API key"}`` and the header
+    ``WWW-Authenticate: ApiKey header="X-API-Key"``. Async views must work too.
     """
     raise NotImplementedError("Task 5: require_api_key")

@@ -758,6 +758,20 @@ def client():
     return make_app().test_client()
 
 
+CHALLENGE = 'ApiKey header="X-API-Key"'
+
+
+def assert_refused(resp, what: str) -> None:
+    """A refusal is exactly: 401, the JSON error body, and the WWW-Authenticate challenge."""
+    got = (resp.status_code, resp.get_json(silent=True), resp.headers.get("WWW-Authenticate"))
+    want = (401, {"error": "missing or invalid API key"}, CHALLENGE)
+    assert got == want, (
+        f"{what} answered status {got[0]}, body {resp.get_data(as_text=True)[:200]!r} and "
+        f"WWW-Authenticate {got[2]!r}; expected 401, the JSON {want[1]!r} and "
+        f"WWW-Authenticate {CHALLENGE!r} (every 401 must carry a challenge, RFC 9110)"
+    )
+
+
 class AsyncReadyFlask(Flask):
     """Flask whose documented ``async_to_sync`` hook runs a coroutine with ``asyncio.run``, so that
     ``async def`` views work without the asgiref package that ``flask[async]`` installs."""
@@ -806,14 +820,7 @@ def test_api_key_guard_lets_the_right_key_through(client):
 )
 def test_api_key_guard_answers_401_json_for_a_missing_or_wrong_key(client, headers):
     resp = client.get("/reports", headers=headers)
-    assert resp.status_code == 401, (
-        f"GET /reports with headers {headers!r} returned {resp.status_code}; expected 401"
-    )
-    body = resp.get_json(silent=True)
-    assert body == {"error": "missing or invalid API key"}, (
-        f"the 401 body was {resp.get_data(as_text=True)!r}; "
-        'expected JSON {"error": "missing or invalid API key"}'
-    )
+    assert_refused(resp, f"GET /reports with headers {headers!r}")
 
 
 @pytest.mark.task(5)
@@ -822,21 +829,20 @@ def test_api_key_guard_locks_everyone_out_when_no_key_is_configured(configured):
     client = make_app(api_key=configured).test_client()
     for headers in ({}, {"X-API-Key": ""}, {"X-API-Key": "None"}):
         resp = client.get("/reports", headers=headers)
-        assert resp.status_code == 401, (
-            f"with API_KEY={configured!r}, GET /reports with {headers!r} returned "
-            f"{resp.status_code}; expected 401 (fail closed)"
-        )
+        assert_refused(resp, f"with API_KEY={configured!r} (fail closed), GET /reports {headers!r}")
 
 
 @pytest.mark.task(5)
 def test_api_key_guard_reads_the_key_from_each_apps_config():
     other = make_app(api_key="another-key").test_client()
     ok = other.get("/reports", headers={"X-API-Key": "another-key"}).status_code
-    no = other.get("/reports", headers={"X-API-Key": SECRET}).status_code
+    refused = other.get("/reports", headers={"X-API-Key": SECRET})
+    no = refused.status_code
     assert (ok, no) == (200, 401), (
         f"an app configured with API_KEY='another-key' answered {ok} to its own key and {no} to "
         "another app's key; expected (200, 401): read current_app.config at request time"
     )
+    assert_refused(refused, "an app with API_KEY='another-key', given another app's key")
 
 
 @pytest.mark.task(5)
@@ -852,7 +858,7 @@ def test_api_key_guard_compares_with_hmac_compare_digest(client, monkeypatch):
     if hasattr(decorators, "compare_digest"):  # `from hmac import compare_digest` is fine too
         monkeypatch.setattr(decorators, "compare_digest", spy)
     resp = client.get("/reports", headers={"X-API-Key": "guess"})
-    assert resp.status_code == 401, f"a wrong key got {resp.status_code}; expected 401"
+    assert_refused(resp, "GET /reports with the wrong key 'guess'")
     assert seen, "the key was not compared with hmac.compare_digest (== leaks timing)"
 
 
@@ -878,9 +884,6 @@ def test_api_key_guard_works_on_an_async_view():
         "current_app.ensure_sync(view), or make the wrapper async for an async view"
     )
     resp = client.get("/live/2025", headers={"X-API-Key": "wrong"})
-    assert resp.status_code == 401, (
-        f"GET /live/2025 (async view) with a wrong key returned {resp.status_code}; expected 401"
-    )
-    assert resp.get_json(silent=True) == {"error": "missing or invalid API key"}, (
-        f"the 401 body was {resp.get_data(as_text=True)!r}"
-    )
+    assert_refused(resp, "GET /live/2025 (an async view) with a wrong key")
+    resp = client.get("/live/2025")
+    assert_refused(resp, "GET /live/2025 (an async view) with no key")

@@ -23,7 +23,10 @@ def require_api_key(view):
             or given is None
             or not hmac.compare_digest(given.encode(), expected.encode())
         ):
-            return jsonify(error="missing or invalid API key"), 401
+            response = jsonify(error="missing or invalid API key")
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'ApiKey header="X-API-Key"'
+            return response
         return view(*args, **kwargs)
 
     return wrapper
