@@ -99,6 +99,7 @@ def pytest_args(
     report: Path,
     collect_only: bool = False,
     extra: tuple[Path, ...] = (),
+    exitfirst: bool = False,
 ) -> list[str]:
     """Every pytest option of a graded run, fixed here: no configuration file is read."""
     args = [
@@ -138,6 +139,8 @@ def pytest_args(
     ]
     if collect_only:
         args.append("--collect-only")
+    if exitfirst:  # mutation runs: one failing test is enough to kill a mutant
+        args.append("--exitfirst")
     return args
 
 
@@ -206,6 +209,7 @@ class Worker:
         report: Path,
         collect_only: bool = False,
         extra: tuple[Path, ...] = (),
+        exitfirst: bool = False,
     ) -> tuple[str, str]:
         """One run; returns ("", "") when the suite finished, else (status, cause)."""
         if self.retired:
@@ -215,7 +219,7 @@ class Worker:
         request = {
             "report": str(report),
             "memory_mb": kata.limits.memory_mb,
-            "args": pytest_args(self.root, kata, tree, report, collect_only, extra),
+            "args": pytest_args(self.root, kata, tree, report, collect_only, extra, exitfirst),
         }
         try:
             self.proc.stdin.write(json.dumps(request).encode() + b"\n")
@@ -446,8 +450,11 @@ def run_kata(
     expected: list[dict] | None = None,
     extra: tuple[Path, ...] = (),
     worker: Worker | None = None,
+    exitfirst: bool = False,
 ) -> KataResult:
-    """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count."""
+    """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count.
+
+    ``exitfirst`` stops at the first failing test (the tests after it are reported missing)."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"kata-{kata.slug}-") as tmp:
         workdir = Path(tmp)
@@ -462,7 +469,7 @@ def run_kata(
             )
         report = workdir / f"{kata.slug}.jsonl"
         with _borrow(root, kata, worker) as w:
-            outcome = w.run(kata, tree, report, extra=extra)
+            outcome = w.run(kata, tree, report, extra=extra, exitfirst=exitfirst)
         result = judge(kata.slug, read_report(report), expected, outcome)
     result.duration = time.monotonic() - started
     return result
