@@ -117,14 +117,15 @@ class _Generator:
         return self.text[start:end]
 
     def mutant(self, node: ast.AST, kind: str, label: str, replacement: str, *, old: str = "",
-               new: str = "", span: tuple[int, int] | None = None, expression: bool = True):
+               new: str = "", span: tuple[int, int] | None = None, expression: bool = True,
+               line: int = 0):
         start, end = span or self.span(node)
         source = self.text[start:end]
         return {
             "key": f"{kind}\0{' '.join(self.segment(node).split())}\0{label}",
             "scope": ".".join(self.scope) or "<module>",
             "kind": kind,
-            "line": node.lineno,
+            "line": line or node.lineno,
             "old": old or source,
             "new": new or replacement,
             "start": start,
@@ -204,7 +205,8 @@ class _Generator:
             if isinstance(node, ast.If) and not _is_pass(node.body):
                 span = self.span(node.body[0], node.body[-1])
                 yield self.mutant(node, "remove", "if-body", "pass", span=span,
-                                  old=self.text[span[0]:span[1]], expression=False)
+                                  old=self.text[span[0]:span[1]], expression=False,
+                                  line=node.body[0].lineno)
         elif isinstance(node, ast.comprehension):
             for test in node.ifs:
                 if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
