@@ -100,6 +100,7 @@ def pytest_args(
     report: Path,
     collect_only: bool = False,
     extra: tuple[Path, ...] = (),
+    exitfirst: bool = False,
 ) -> list[str]:
     """Every pytest option of a graded run, fixed here: no configuration file is read."""
     args = [
@@ -139,6 +140,8 @@ def pytest_args(
     ]
     if collect_only:
         args.append("--collect-only")
+    if exitfirst:  # mutation runs: one failing test is enough to kill a mutant
+        args.append("--exitfirst")
     return args
 
 
@@ -301,6 +304,7 @@ class Worker:
         tree: str,
         collect_only: bool = False,
         extra: tuple[Path, ...] = (),
+        exitfirst: bool = False,
     ) -> Outcome:
         """One run of ``kata``'s suite on ``tree``; returns what it sent and how it ended."""
         if self.retired:
@@ -312,7 +316,9 @@ class Worker:
         request = {
             "run": self.runs,
             "memory_mb": kata.limits.memory_mb,
-            "args": pytest_args(self.root, kata, name, f"fd:{self.fd}", collect_only, extra),
+            "args": pytest_args(
+                self.root, kata, name, f"fd:{self.fd}", collect_only, extra, exitfirst
+            ),
             **layout,
         }
         try:
@@ -697,8 +703,11 @@ def run_kata(
     expected: list[dict] | dict | None = None,
     extra: tuple[Path, ...] = (),
     worker: Worker | None = None,
+    exitfirst: bool = False,
 ) -> KataResult:
-    """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count."""
+    """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count.
+
+    ``exitfirst`` stops at the first failing test (the tests after it are reported missing)."""
     started = time.monotonic()
     if expected is None:
         expected = expected_tests(root, kata, extra, worker)
@@ -709,7 +718,7 @@ def run_kata(
             f"the pristine suite {kata.test_file} collects no tests; run `kata verify` to see why",
         )
     with _borrow(root, kata, worker) as w:
-        outcome = w.run(kata, tree, extra=extra)
+        outcome = w.run(kata, tree, extra=extra, exitfirst=exitfirst)
     result = judge(kata.slug, outcome.records, expected, outcome)
     result.duration = time.monotonic() - started
     return result
