@@ -211,10 +211,11 @@ def test_unknown_operators_raise_unknown_operator(people, query):
         {"age": {"$lt": [40]}},
         {"age": {"$lte": {"n": 1}}},
         {"age": {"$gt": float("nan")}},
+        {"age": {"$lt": float("inf")}},
     ],
     ids=["str", "list", "in-not-list", "exists-not-bool", "mixed-operator-and-field", "empty-path",
          "empty-path-segment", "datetime-value", "nan-value", "ne-a-set", "in-with-bytes",
-         "gt-None", "gte-bool", "lt-list", "lte-dict", "gt-nan"],
+         "gt-None", "gte-bool", "lt-list", "lte-dict", "gt-nan", "lt-inf"],
 )
 def test_malformed_queries_raise_invalid_query(people, query):
     error = call_raises(InvalidQuery, people.find, query)
