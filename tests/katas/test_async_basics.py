@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import math
 import threading
@@ -49,6 +50,16 @@ async def never_called() -> str:
 
 async def quick() -> str:
     return "quick"
+
+
+@contextlib.contextmanager
+def refused(expected, call: str):
+    """``expect_raises``, and the error must say what was wrong: a bare ``TypeError()`` does not."""
+    with expect_raises(expected, call) as info:
+        yield info
+    assert str(info.value).strip(), (
+        f"{call} raised {type(info.value).__name__}() with an empty message; say what was wrong"
+    )
 
 
 def assert_closed(coros, call: str) -> None:
@@ -142,7 +153,7 @@ async def test_run_blocking_propagates_the_functions_exception():
 
 @pytest.mark.task(1)
 async def test_run_blocking_rejects_something_that_is_not_callable():
-    with expect_raises(TypeError, "await run_blocking(42)"):
+    with refused(TypeError, "await run_blocking(42)"):
         await run_blocking(42)
 
 
@@ -185,7 +196,7 @@ async def test_with_timeout_rejects_a_nonsense_number_of_seconds(seconds):
     coro = never_called()
     call = f"await with_timeout(never_called(), {seconds!r})"
     try:
-        with expect_raises(ValueError, call):
+        with refused(ValueError, call):
             await with_timeout(coro, seconds)
     finally:
         assert_closed([coro], call)
@@ -201,7 +212,7 @@ async def test_with_timeout_rejects_seconds_that_are_not_an_int_or_float(seconds
     coro = quick()
     call = f"await with_timeout(quick(), {seconds!r})"
     try:
-        with expect_raises(TypeError, call):
+        with refused(TypeError, call):
             await with_timeout(coro, seconds)
     finally:
         assert_closed([coro], call)
@@ -209,7 +220,7 @@ async def test_with_timeout_rejects_seconds_that_are_not_an_int_or_float(seconds
 
 @pytest.mark.task(2)
 async def test_with_timeout_rejects_a_function_that_was_not_called():
-    with expect_raises(TypeError, "await with_timeout(never_called, 1)  # no ()"):
+    with refused(TypeError, "await with_timeout(never_called, 1)  # no ()"):
         await with_timeout(never_called, 1)
 
 
@@ -218,9 +229,9 @@ async def test_with_timeout_rejects_a_task_or_future_that_is_not_a_coroutine():
     task = asyncio.ensure_future(quick())
     future = asyncio.get_running_loop().create_future()
     try:
-        with expect_raises(TypeError, "await with_timeout(asyncio.ensure_future(quick()), 1)"):
+        with refused(TypeError, "await with_timeout(asyncio.ensure_future(quick()), 1)"):
             await with_timeout(task, 1)
-        with expect_raises(TypeError, "await with_timeout(loop.create_future(), 1)"):
+        with refused(TypeError, "await with_timeout(loop.create_future(), 1)"):
             await with_timeout(future, 1)
     finally:
         task.cancel()
@@ -278,15 +289,38 @@ async def test_fetch_all_raises_the_first_error_and_cancels_the_others():
 
 
 @pytest.mark.task(3)
+async def test_fetch_all_raises_the_first_error_even_when_a_cancelled_sibling_fails_too():
+    boom = ValueError("first failure")
+
+    async def fails_first():
+        await asyncio.sleep(0.01)
+        raise boom
+
+    async def fails_while_cancelled():
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            raise RuntimeError("cleanup failed while being cancelled") from None
+
+    call = "await fetch_all([fails_first(), fails_while_cancelled()])"
+    with expect_raises((ValueError, RuntimeError), call) as info:
+        await asyncio.wait_for(fetch_all([fails_first(), fails_while_cancelled()]), WAIT * 4)
+    assert info.value is boom, (
+        f"{call} raised {info.value!r}; expected the first failure {boom!r}, not the error a "
+        "sibling raised while it was being cancelled because of it"
+    )
+
+
+@pytest.mark.task(3)
 async def test_fetch_all_rejects_items_that_are_not_coroutines():
     good = never_called()
     call = "await fetch_all([never_called(), never_called])"
     try:
-        with expect_raises(TypeError, call):
+        with refused(TypeError, call):
             await fetch_all([good, never_called])
     finally:
         assert_closed([good], call)
-    with expect_raises(TypeError, "await fetch_all([1, 2])"):
+    with refused(TypeError, "await fetch_all([1, 2])"):
         await fetch_all([1, 2])
 
 
@@ -374,7 +408,7 @@ async def test_gather_limited_rejects_a_limit_below_one(limit):
     coros = [never_called()]
     call = f"await gather_limited([never_called()], limit={limit})"
     try:
-        with expect_raises(ValueError, call):
+        with refused(ValueError, call):
             await gather_limited(coros, limit=limit)
     finally:
         assert_closed(coros, call)
@@ -386,7 +420,7 @@ async def test_gather_limited_rejects_a_limit_that_is_not_an_int(limit):
     coros = [never_called()]
     call = f"await gather_limited([never_called()], limit={limit!r})"
     try:
-        with expect_raises(TypeError, call):
+        with refused(TypeError, call):
             await gather_limited(coros, limit=limit)
     finally:
         assert_closed(coros, call)
@@ -402,7 +436,7 @@ async def test_gather_limited_rejects_items_that_are_not_coroutines(bad):
     good = quick()
     call = f"await gather_limited([quick(), {bad!r}], limit=2)"
     try:
-        with expect_raises(TypeError, call):
+        with refused(TypeError, call):
             await gather_limited([good, bad], limit=2)
     finally:
         assert_closed([good], call)

@@ -22,7 +22,27 @@ from context_managers import (
     temporary_env,
     transaction,
 )
-from kata_support import call_raises, expect_raises
+from kata_support import call_raises, describe_call, expect_raises
+
+
+@contextlib.contextmanager
+def refused(expected, call: str):
+    """``expect_raises``, and the error must say what was wrong: a bare ``TypeError()`` does not."""
+    with expect_raises(expected, call) as info:
+        yield info
+    assert str(info.value).strip(), (
+        f"{call} raised {type(info.value).__name__}() with an empty message; say what was wrong"
+    )
+
+
+def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
+    """``call_raises``, and the error must say what was wrong."""
+    error = call_raises(expected, func, *args, **kwargs)
+    call = describe_call(func, args, kwargs)
+    assert str(error).strip(), (
+        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
+    )
+    return error
 
 
 def fake_clock(*readings: float):
@@ -123,7 +143,7 @@ def test_temporary_env_rejects_bad_values_before_changing_anything(env, bad, err
     before = snapshot(env)
     changes = {env["CHANGED"]: "changed-first", env["ADDED"]: bad}
     call = f"temporary_env(CHANGED='changed-first', ADDED={bad!r})"
-    with expect_raises(error, call), temporary_env(**changes):
+    with refused(error, call), temporary_env(**changes):
         pytest.fail(f"the block of {call} ran although a value was invalid")
     assert snapshot(env) == before, f"{call} raised but left the environment as {snapshot(env)!r}"
 
@@ -137,7 +157,7 @@ def test_temporary_env_rejects_a_bad_name_before_changing_anything(env, name, va
     before = snapshot(env)
     changes = {env["CHANGED"]: "changed-first", name: value}
     call = f"temporary_env(CHANGED='changed-first', **{{{name!r}: {value!r}}})"
-    with expect_raises(ValueError, call), temporary_env(**changes):
+    with refused(ValueError, call), temporary_env(**changes):
         pytest.fail(f"the block of {call} ran with an invalid name")
     assert snapshot(env) == before, f"{call} raised but left the environment as {snapshot(env)!r}"
 
@@ -320,7 +340,7 @@ def test_suppress_and_log_lets_other_exceptions_through_unlogged(logger, caplog)
     ids=["none", "instance", "string", "not-an-exception"],
 )
 def test_suppress_and_log_rejects_arguments_that_are_not_exception_classes(logger, args):
-    call_raises(TypeError, suppress_and_log, *args, logger=logger)
+    call_refuses(TypeError, suppress_and_log, *args, logger=logger)
 
 
 # --- Task 5: atomic_write -------------------------------------------------------------------------
@@ -422,7 +442,7 @@ def test_atomic_write_fsyncs_a_temp_file_in_the_same_directory_then_os_replaces(
 
 @pytest.mark.task(5)
 @pytest.mark.parametrize(
-    "mode", [0o640, 0o664, 0o666, 0o600], ids=["0o640", "0o664", "0o666", "0o600"]
+    "mode", [0o640, 0o664, 0o666, 0o600, 0o755], ids=["0o640", "0o664", "0o666", "0o600", "0o755"]
 )
 def test_atomic_write_keeps_the_permissions_of_the_file_it_replaces(tmp_path, mode):
     target = tmp_path / "shared.txt"
@@ -517,10 +537,10 @@ def test_atomic_write_uses_the_given_encoding(tmp_path):
 def test_atomic_write_rejects_bad_modes_and_directories(tmp_path):
     for mode in ("a", "r", "w+", "x"):
         call = f"atomic_write(path, mode={mode!r})"
-        with expect_raises(ValueError, call), atomic_write(tmp_path / "f.txt", mode=mode):
+        with refused(ValueError, call), atomic_write(tmp_path / "f.txt", mode=mode):
             pytest.fail(f"{call} ran the block")
     ran = []
-    with expect_raises(IsADirectoryError, "atomic_write(a_directory)"), atomic_write(tmp_path) as f:
+    with refused(IsADirectoryError, "atomic_write(a_directory)"), atomic_write(tmp_path) as f:
         ran.append(True)
         f.write("x")
     assert ran == [], "atomic_write(a_directory) ran the block; refuse the directory on entry"
@@ -594,7 +614,7 @@ def test_open_all_refuses_a_single_path_string(tmp_path, spy_open):
     single = tmp_path / "abc"
     for arg in (str(single), bytes(single), single):
         call = f"open_all({arg!r})"
-        with expect_raises(TypeError, call), open_all(arg):
+        with refused(TypeError, call), open_all(arg):
             pytest.fail(f"{call}: a single path was treated as a list of paths")
     assert spy_open == [], "open_all opened files for a single path argument"
 
@@ -753,4 +773,4 @@ async def test_pool_survives_a_cancelled_waiter_and_a_failing_factory():
 @pytest.mark.task(7)
 @pytest.mark.parametrize("size", [0, -1, 1.5, True], ids=["zero", "negative", "float", "bool"])
 def test_pool_rejects_a_size_that_is_not_a_positive_int(size):
-    call_raises(ValueError, Pool, Factory(), size=size)
+    call_refuses(ValueError, Pool, Factory(), size=size)

@@ -13,7 +13,7 @@ import decorators
 import pytest
 from decorators import RateLimitExceeded, log_calls, rate_limit, require_api_key, retry, timed
 from flask import Flask
-from kata_support import call_raises, expect_raises
+from kata_support import call_raises, describe_call, expect_raises
 
 
 class FakeClock:
@@ -52,6 +52,16 @@ class Spy:
     def __repr__(self) -> str:
         self.seen.append(self.name)
         return f"Spy({self.name!r})"
+
+
+def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
+    """``call_raises``, and the error must say what was wrong: a bare ``TypeError()`` does not."""
+    error = call_raises(expected, func, *args, **kwargs)
+    call = describe_call(func, args, kwargs)
+    assert str(error).strip(), (
+        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
+    )
+    return error
 
 
 def messages(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -270,7 +280,7 @@ def test_log_calls_logs_a_builtin_that_has_no_signature(caplog):
 
 @pytest.mark.task(1)
 def test_log_calls_rejects_a_single_string_for_redact():
-    call_raises(TypeError, log_calls, redact="password")
+    call_refuses(TypeError, log_calls, redact="password")
 
 
 @pytest.mark.task(1)
@@ -507,13 +517,13 @@ def test_retry_passes_arguments_and_keeps_wrapped():
 @pytest.mark.task(3)
 @pytest.mark.parametrize("times", [0, -1], ids=["zero", "negative"])
 def test_retry_rejects_fewer_than_one_attempt(times):
-    call_raises(ValueError, retry, times=times)
+    call_refuses(ValueError, retry, times=times)
 
 
 @pytest.mark.task(3)
 @pytest.mark.parametrize("times", [2.0, "3", None, True], ids=["float", "str", "none", "bool"])
 def test_retry_rejects_times_that_is_not_an_int(times):
-    call_raises(TypeError, retry, times=times)
+    call_refuses(TypeError, retry, times=times)
 
 
 @pytest.mark.task(3)
@@ -521,7 +531,7 @@ def test_retry_rejects_times_that_is_not_an_int(times):
     "delay", [-0.001, -1, math.nan], ids=["just-below-zero", "minus-one", "nan"]
 )
 def test_retry_rejects_a_negative_delay(delay):
-    call_raises(ValueError, retry, delay=delay)
+    call_refuses(ValueError, retry, delay=delay)
 
 
 @pytest.mark.task(3)
@@ -529,7 +539,7 @@ def test_retry_rejects_a_negative_delay(delay):
     "delay", ["0.5", None, Decimal("0.5"), True], ids=["str", "none", "decimal", "bool"]
 )
 def test_retry_rejects_a_delay_that_is_not_a_number(delay):
-    call_raises(TypeError, retry, delay=delay)
+    call_refuses(TypeError, retry, delay=delay)
 
 
 @pytest.mark.task(3)
@@ -539,13 +549,13 @@ def test_retry_rejects_a_delay_that_is_not_a_number(delay):
     ids=["string", "int-class", "instance", "tuple-with-a-string", "tuple-with-a-class"],
 )
 def test_retry_rejects_something_that_is_not_an_exception_class(exceptions):
-    call_raises(TypeError, retry, times=2, exceptions=exceptions)
+    call_refuses(TypeError, retry, times=2, exceptions=exceptions)
 
 
 @pytest.mark.task(3)
 @pytest.mark.parametrize("first", [3, "3"], ids=["int", "str"])
 def test_retry_refuses_options_given_by_position(first):
-    call_raises(TypeError, retry, first)
+    call_refuses(TypeError, retry, first)
 
 
 # --- Task 4: rate_limit ------------------------------------------------------------------------
@@ -566,6 +576,10 @@ def test_rate_limit_refuses_the_call_over_the_limit():
     clock.now = 104.25
     error = call_raises(RateLimitExceeded, ping, 3)
     assert calls == [1, 2], f"the refused call still ran the function: calls = {calls}"
+    assert "ping" in str(error), (
+        f"the refusal says {str(error)!r}; expected it to name the function: "
+        "raise RateLimitExceeded(func.__name__, retry_after)"
+    )
     got = error.retry_after
     assert got == pytest.approx(5.75), (
         f"retry_after was {got!r}; expected 5.75 (100 + 10 - 104.25), not rounded"
@@ -707,7 +721,7 @@ def test_rate_limit_calls_the_key_with_the_calls_arguments():
     ids=["no-calls", "negative-calls", "zero-seconds", "negative-seconds"],
 )
 def test_rate_limit_rejects_a_nonsense_limit(calls, per):
-    call_raises(ValueError, rate_limit, calls=calls, per=per)
+    call_refuses(ValueError, rate_limit, calls=calls, per=per)
 
 
 @pytest.mark.task(4)
@@ -727,7 +741,7 @@ def test_rate_limit_accepts_the_smallest_sensible_limit():
 @pytest.mark.task(4)
 @pytest.mark.parametrize("key", ["user", 42], ids=["string", "number"])
 def test_rate_limit_rejects_a_key_that_is_not_callable(key):
-    call_raises(TypeError, rate_limit, calls=1, per=1.0, key=key)
+    call_refuses(TypeError, rate_limit, calls=1, per=1.0, key=key)
 
 
 # --- Task 5: require_api_key -------------------------------------------------------------------
