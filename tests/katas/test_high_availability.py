@@ -346,6 +346,18 @@ def test_a_write_no_replica_confirms_raises_write_not_acknowledged(
 
 
 @pytest.mark.task(1)
+def test_pump_leaves_out_a_replica_that_turned_out_unreachable(
+    router: Router, cluster: Cluster
+) -> None:
+    cluster.kill("r2")  # nothing has pinged r2 since: the router still thinks it is healthy
+    got = router.pump()
+    assert got == {"r1": 1}, (
+        f"with r2's connection closed, pump() returned {got}; expected {{'r1': 1}}: a replica "
+        "found unreachable on the way is marked unhealthy and left out"
+    )
+
+
+@pytest.mark.task(1)
 def test_a_replica_that_fails_to_apply_an_entry_rolls_it_back_and_is_skipped(
     router: Router, cluster: Cluster
 ) -> None:
