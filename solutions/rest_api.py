@@ -13,11 +13,13 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify, request, url_for
+from werkzeug.datastructures import ETags
 from werkzeug.exceptions import HTTPException
 
 DEFAULT_PER_PAGE = 10
@@ -72,15 +74,20 @@ class UserStore:
             return dict(self.users[user_id])
 
     def replace(
-        self, user_id: int, data: dict[str, str], expected: str | None = None
+        self, user_id: int, if_match: ETags, read_body: Callable[[], dict[str, str]]
     ) -> dict[str, Any]:
+        """Replace a user, in the order RFC 9110 asks: 404, then the precondition, then the body.
+
+        All under the lock, so that no other request changes the user between the If-Match
+        check and the write.
+        """
         with self.lock:
             if user_id not in self.users:
                 raise ApiError(404, f"no user with id {user_id}")
-            # Checked again under the lock: another request may have replaced the user between
-            # the If-Match check and now.
-            if expected is not None and etag_of(self.users[user_id]) != expected:
+            # If-Match uses the strong comparison: W/"..." never matches, "*" matches any user.
+            if if_match and not if_match.contains(etag_of(self.users[user_id])):
                 raise ApiError(412, "the user was changed since you read it: GET it again")
+            data = read_body()
             self._check_unique(data, ignore_id=user_id)
             user = {"id": user_id, **data}
             self.users[user_id] = user
@@ -140,8 +147,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 def etag_of(user: dict[str, Any]) -> str:
     """A strong entity tag for this version of the user: a hash of its JSON (unquoted)."""
-    canonical = json.dumps(user, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return hashlib.sha256(json.dumps(user).encode()).hexdigest()
 
 
 def create_app() -> Flask:
@@ -183,13 +189,7 @@ def create_app() -> Flask:
 
     @app.put("/users/<int:user_id>")
     def replace_user(user_id: int) -> Response:
-        current = store.get(user_id)  # 404 before anything else
-        # If-Match uses the strong comparison: W/"..." never matches, "*" matches any user.
-        # A precondition is evaluated before the body is read (RFC 9110, section 13.2.1).
-        if request.if_match and not request.if_match.contains(etag_of(current)):
-            raise ApiError(412, "the user was changed since you read it: GET it again")
-        expected = etag_of(current) if request.if_match else None
-        user = store.replace(user_id, read_user_body(), expected=expected)
+        user = store.replace(user_id, request.if_match, read_user_body)
         response = jsonify(user)
         response.set_etag(etag_of(user))
         return response

@@ -17,7 +17,7 @@ bp = Blueprint("pages", __name__, template_folder="templates", static_folder="st
 @bp.get("/")
 def index() -> str:
     """GET /<lang>/ -> a greeting, this mount's stylesheet and a link to this mount's about page."""
-    greeting = GREETINGS.get(request.blueprint or "", "Welcome")
+    greeting = GREETINGS[request.blueprint]
     # ".about" and ".static" are relative to the blueprint that answered: /fr/ gets /fr/... URLs.
     return render_template(
         "pages/index.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import sqlite3
 import traceback
 from collections.abc import Callable, Iterator
@@ -11,7 +13,8 @@ import pytest
 from app_factory import ConfigError, create_app
 from flask import Flask
 from kata_support import call_raises
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 
 KEYS = ("DATABASE_URL", "PAGE_SIZE", "SQL_ECHO", "APP_NAME")
 WANT_DEFAULTS = {
@@ -307,6 +310,34 @@ def test_ready_is_503_but_health_stays_200_when_the_database_is_unreachable(
     )
 
 
+@pytest.mark.task(2)
+def test_ready_is_503_and_logs_the_reason_when_select_1_fails(
+    make_app, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app({"DATABASE_URL": sqlite_url(tmp_path / "app.db"), "APP_NAME": "shop"})
+    engine = app.extensions.get("db")
+    assert isinstance(engine, Engine), f"app.extensions['db'] is {engine!r}; expected an Engine"
+
+    def fail(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("database is read-only today"))
+
+    event.listen(engine, "before_cursor_execute", fail)
+    with caplog.at_level(logging.WARNING):
+        resp = app.test_client().get("/ready")
+    want = {"status": "unavailable", "app": "shop", "database": "down"}
+    assert resp.status_code == 503 and resp.get_json(silent=True) == want, (
+        f"GET /ready when SELECT 1 raises OperationalError returned {show(resp)}; expected 503 "
+        f"{want!r} (run the query, not only connect)"
+    )
+    logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any(
+        r.exc_info or "read-only" in r.getMessage() for r in logged
+    ), (
+        f"GET /ready failed but logged {[r.getMessage() for r in logged]}; expected a warning "
+        "with the reason (logger.warning(..., exc_info=True) or logger.exception(...))"
+    )
+
+
 # Task 3 — JSON error handlers
 
 
@@ -367,6 +398,21 @@ def test_init_db_creates_the_tables_in_the_sqlite_file(make_app, tmp_path: Path)
     assert result.exit_code == 0, f"flask init-db gave {cli_output(result)}; expected exit code 0"
     assert "Initialised the database." in result.output, f"flask init-db printed {result.output!r}"
     assert "items" in tables_in(path), f"after flask init-db, {path.name} has {tables_in(path)}"
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO items (name) VALUES ('first')")
+        rows = conn.execute("SELECT id, name FROM items").fetchall()
+        try:
+            conn.execute("INSERT INTO items (name) VALUES (NULL)")
+        except sqlite3.IntegrityError:
+            refused = True
+        else:
+            refused = False
+    conn.close()
+    assert rows == [(1, "first")] and refused, (
+        f"the items table made by flask init-db gave the rows {rows} and "
+        f"{'refused' if refused else 'accepted'} a NULL name; expected [(1, 'first')] and a "
+        "refusal: create the given metadata's tables (metadata.create_all), not your own"
+    )
 
 
 @pytest.mark.task(4)
@@ -411,6 +457,6 @@ def test_init_db_reports_an_unreachable_database_without_a_traceback(
         f"flask init-db with an unreachable database gave {cli_output(result)}; expected exit "
         "code 1 (raise click.ClickException)"
     )
-    assert "Error" in result.output and "Traceback" not in result.output, (
-        f"flask init-db printed {result.output!r}; expected a one-line 'Error: ...' message"
+    assert re.search(r"Error: \S", result.output) and "Traceback" not in result.output, (
+        f"flask init-db printed {result.output!r}; expected a one-line 'Error: <reason>' message"
     )

@@ -43,9 +43,13 @@ def show(response) -> str:
 
 def assert_json_error(response, status: int, what: str) -> None:
     assert response.status_code == status, f"{what} answered {show(response)}; expected {status}"
-    assert response.is_json and "error" in (response.get_json(silent=True) or {}), (
+    body = response.get_json(silent=True)
+    assert response.is_json and isinstance(body, dict) and "error" in body, (
         f"{what} answered {response.content_type} {show(response)}; "
         'expected a JSON body like {"error": ...}'
+    )
+    assert isinstance(body["error"], str) and body["error"].strip(), (
+        f"{what} answered {body!r}; expected 'error' to be a non-empty string"
     )
 
 
@@ -268,6 +272,28 @@ def test_each_mount_serves_the_blueprints_stylesheet(client, prefix):
 
 
 @pytest.mark.task(2)
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("/en/articles/1", "Blueprints"), ("/fr/articles/2", "Application factories")],
+    ids=["en-article-1", "fr-article-2"],
+)
+def test_an_article_page_shows_its_title(client, path, title):
+    response = client.get(path)
+    assert_html(response, 200, f"GET {path}")
+    assert title in response.get_data(as_text=True), (
+        f"GET {path} answered {show(response)}; expected the title {title!r} from ARTICLES"
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("prefix", ["/en", "/fr"], ids=["en", "fr"])
+def test_the_about_page_is_html(client, prefix):
+    response = client.get(f"{prefix}/about")
+    assert_html(response, 200, f"GET {prefix}/about")
+    assert response.get_data(as_text=True).strip(), f"GET {prefix}/about answered an empty page"
+
+
+@pytest.mark.task(2)
 def test_pages_are_public_even_with_a_bad_token(client):
     for headers in [{}, bearer("tok-nobody"), bearer(USER)]:
         response = client.get("/fr/about", headers=headers)
@@ -317,6 +343,18 @@ def test_admin_with_an_admin_token_lists_the_users(client):
     assert response.status_code == 200, f"GET /admin/users as alice answered {show(response)}"
     assert response.get_json() == {"users": ["alice", "bob"]}, (
         f"GET /admin/users answered {response.get_json()}; expected {{'users': ['alice', 'bob']}}"
+    )
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize(
+    ("name", "role"), [("bob", "user"), ("alice", "admin")], ids=["bob", "alice"]
+)
+def test_an_admin_can_read_one_user(client, name, role):
+    response = client.get(f"/admin/users/{name}", headers=bearer(ADMIN))
+    want = {"user": name, "role": role}
+    assert response.status_code == 200 and response.get_json(silent=True) == want, (
+        f"GET /admin/users/{name} as alice answered {show(response)}; expected 200 {want}"
     )
 
 
@@ -374,8 +412,9 @@ def test_a_bad_body_inside_admin_is_a_json_error(client, case, kwargs, status):
 
 
 @pytest.mark.task(4)
-def test_a_missing_article_outside_admin_keeps_the_html_404(client):
-    assert_html(client.get("/en/articles/999"), 404, "GET /en/articles/999")
+@pytest.mark.parametrize("path", ["/en/articles/3", "/fr/articles/999"], ids=["en-3", "fr-999"])
+def test_a_missing_article_outside_admin_keeps_the_html_404(client, path):
+    assert_html(client.get(path), 404, f"GET {path}")
 
 
 @pytest.mark.task(4)

@@ -10,11 +10,9 @@ def create_app() -> Flask:
     store = app.extensions["users"]
 
     def replace_user(user_id: int):
-        current = store.get(user_id)
+        store.get(user_id)
         data = _reference.read_user_body()
-        if request.if_match and not request.if_match.contains(_reference.etag_of(current)):
-            raise _reference.ApiError(412, "changed since you read it")
-        user = store.replace(user_id, data)
+        user = store.replace(user_id, request.if_match, lambda: data)
         response = jsonify(user)
         response.set_etag(_reference.etag_of(user))
         return response

@@ -3,6 +3,7 @@
 import _reference
 from _reference import *
 from flask import Flask, jsonify, request
+from werkzeug.datastructures import ETags
 
 
 def create_app() -> Flask:
@@ -13,7 +14,7 @@ def create_app() -> Flask:
         current = store.get(user_id)
         if request.if_match and not request.if_match.contains_weak(_reference.etag_of(current)):
             raise _reference.ApiError(412, "changed since you read it")
-        user = store.replace(user_id, _reference.read_user_body())
+        user = store.replace(user_id, ETags(), _reference.read_user_body)
         response = jsonify(user)
         response.set_etag(_reference.etag_of(user))
         return response

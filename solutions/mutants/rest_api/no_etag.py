@@ -3,6 +3,7 @@
 import _reference
 from _reference import *
 from flask import Flask, jsonify
+from werkzeug.datastructures import ETags
 
 
 def create_app() -> Flask:
@@ -13,8 +14,7 @@ def create_app() -> Flask:
         return jsonify(store.get(user_id))
 
     def replace_user(user_id: int):
-        store.get(user_id)
-        return jsonify(store.replace(user_id, _reference.read_user_body()))
+        return jsonify(store.replace(user_id, ETags(), _reference.read_user_body))
 
     app.view_functions["get_user"] = get_user
     app.view_functions["replace_user"] = replace_user
