@@ -229,7 +229,6 @@ def create_app(settings: Settings, x_for: int = 1, x_proto: int = 1) -> Flask:
     set X-Forwarded-Proto (0: believe none)."""
     x_for, x_proto = _hops("x_for", x_for), _hops("x_proto", x_proto)
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.secret_key
     if x_for or x_proto:
         # Trust exactly as many values (from the right) of each header as there are proxies that
         # write it; anything further left was written by the client and may be forged.

@@ -81,6 +81,36 @@ def test_hash_is_argon2id_and_verifies_with_argon2_itself():
     assert got is True, f"verify_password(hash_password(pw), pw) returned {got!r}; expected True"
 
 
+# The real DEFAULT_HASHER takes about a second per hash on a busy machine: the tests put a
+# cheap one in its place (a function that reads DEFAULT_HASHER when called sees it).
+CHEAP_DEFAULT = PasswordHasher(time_cost=1, memory_cost=12, parallelism=1)
+
+
+@pytest.fixture
+def default_hashers(monkeypatch) -> tuple[PasswordHasher, PasswordHasher]:
+    original = ps.DEFAULT_HASHER
+    monkeypatch.setattr(ps, "DEFAULT_HASHER", CHEAP_DEFAULT)
+    return original, CHEAP_DEFAULT
+
+
+def made_by_default(stored: str, hashers) -> bool:
+    return any(not h.check_needs_rehash(stored) for h in hashers)
+
+
+@pytest.mark.task(1)
+def test_without_a_hasher_the_default_hasher_is_used(default_hashers):
+    stored = hash_password(PASSPHRASE)
+    assert isinstance(stored, str) and stored.startswith("$argon2id$"), (
+        f"hash_password({PASSPHRASE!r}) returned {stored!r}; expected an argon2id hash"
+    )
+    assert made_by_default(stored, default_hashers), (
+        f"hash_password(pw) without a hasher returned {stored!r}; expected DEFAULT_HASHER's "
+        "parameters in it"
+    )
+    got = verify_password(stored, PASSPHRASE)
+    assert got is True, f"verify_password(stored, pw) without a hasher returned {got!r}"
+
+
 @pytest.mark.task(1)
 def test_two_hashes_of_one_password_differ_because_of_the_salt():
     first, second = hash_password(PASSPHRASE, CURRENT), hash_password(PASSPHRASE, CURRENT)
@@ -218,6 +248,18 @@ def test_login_with_an_outdated_hash_succeeds_and_stores_an_upgraded_hash(passwo
         f"after login the stored hash is {store['ada']!r}; expected the current parameters m=16,t=2"
     )
     assert CURRENT.verify(store["ada"], password)
+
+
+@pytest.mark.task(2)
+def test_accounts_without_a_hasher_use_the_default_hasher(default_hashers):
+    store: dict[str, str] = {}
+    accounts = Accounts(store)
+    accounts.register("ada", PASSPHRASE)
+    assert made_by_default(store.get("ada", ""), default_hashers), (
+        f"Accounts(store).register stored {store.get('ada')!r}; expected a hash with "
+        "DEFAULT_HASHER's parameters"
+    )
+    assert accounts.login("ada", PASSPHRASE) is True
 
 
 @pytest.mark.task(2)
@@ -640,6 +682,18 @@ def test_each_forwarded_header_is_trusted_for_its_own_number_of_hops(settings, h
     if ip is not None:
         got = response.get_json(silent=True)
         assert got == {"ip": ip}, f"{what}: /client-ip returned {got!r}; expected {{'ip': {ip!r}}}"
+
+
+@pytest.mark.task(6)
+def test_by_default_one_proxy_writes_both_headers(app):
+    response = get(app, "/client-ip", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7",
+                                               "X-Forwarded-Proto": "https"})
+    got = response.get_json(silent=True)
+    assert response.status_code == 200 and got == {"ip": "203.0.113.7"}, (
+        f"create_app(settings) (x_for=1, x_proto=1 by default) with X-Forwarded-For "
+        f"'6.6.6.6, 203.0.113.7' and X-Forwarded-Proto 'https' answered {response.status_code} "
+        f"{got!r}; expected 200 {{'ip': '203.0.113.7'}}"
+    )
 
 
 @pytest.mark.task(6)
