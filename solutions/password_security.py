@@ -147,11 +147,9 @@ class Settings:
             if len(set(value)) < MIN_SECRET_DISTINCT:
                 raise SettingsError(name.upper(), "is too repetitive to be a random secret")
         try:
-            url = make_url(self.database_url)
+            make_url(self.database_url)
         except (ArgumentError, TypeError, ValueError):
             raise SettingsError("DATABASE_URL", "is not a database URL") from None
-        if not url.drivername:
-            raise SettingsError("DATABASE_URL", "has no scheme")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
