@@ -42,8 +42,6 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when `password` matches `password_hash`; False for anything else. Given."""
-    if not isinstance(password_hash, str) or not isinstance(password, str):
-        return False
     try:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):  # a wrong password, or not an argon2 hash

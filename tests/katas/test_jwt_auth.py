@@ -17,6 +17,7 @@ from jwt_auth import (
     create_app,
     create_token,
     decode_token,
+    hash_password,
     roles_required,
     token_required,
 )
@@ -106,6 +107,7 @@ def users() -> dict:
     return {
         "alice": {"password_hash": CHEAP.hash("wonderland"), "role": "admin"},
         "bob": {"password_hash": CHEAP.hash("builder"), "role": "user"},
+        "carol": {"password_hash": hash_password("through the looking-glass"), "role": "user"},
     }
 
 
@@ -435,6 +437,14 @@ def test_login_returns_a_token_signed_with_the_configured_secret(users, clock):
 
 
 @pytest.mark.task(2)
+def test_a_password_hashed_by_hash_password_logs_in(client):
+    body = login(client, "carol", "through the looking-glass")
+    assert isinstance(body.get("access_token"), str), (
+        f"POST /login as carol answered {body}; expected an access_token"
+    )
+
+
+@pytest.mark.task(2)
 def test_login_without_jwt_ttl_gives_fifteen_minute_tokens(users):
     client = create_app(config(users, JWT_TTL=None)).test_client()
     body = login(client)
@@ -730,6 +740,22 @@ def test_a_refresh_token_expires_after_jwt_refresh_ttl(clocked, clock):
     clock.advance(REFRESH_TTL)
     assert_401(refresh(clocked, late),
                "POST /refresh exactly JWT_REFRESH_TTL after the token was issued",
+               invalid_token=None)
+
+
+@pytest.mark.task(5)
+def test_without_jwt_refresh_ttl_refresh_tokens_last_seven_days(users, clock):
+    client = create_app(config(users, JWT_REFRESH_TTL=None), clock=clock).test_client()
+    token = refresh_token_of(login(client), "POST /login")
+    clock.advance(timedelta(days=7) - timedelta(microseconds=1))
+    response = refresh(client, token)
+    assert response.status_code == 200, (
+        f"with no JWT_REFRESH_TTL, POST /refresh just before 7 days answered {text(response)}; "
+        "expected 200 (DEFAULT_REFRESH_TTL is 7 days)"
+    )
+    late = refresh_token_of(login(client), "POST /login")
+    clock.advance(timedelta(days=7))
+    assert_401(refresh(client, late), "with no JWT_REFRESH_TTL, POST /refresh 7 days later",
                invalid_token=None)
 
 
