@@ -25,12 +25,21 @@ MIN_SECRET_DISTINCT = 8
 MASK = "***"
 HSTS_VALUE = "max-age=31536000; includeSubDomains"
 
-# A stand-in for a breached-password corpus (Have I Been Pwned's Pwned Passwords, SecLists).
-COMMON_PASSWORDS = frozenset({
-    "passwordpassword", "password1234567", "123456789012345", "1234567890123456",
-    "qwertyuiopasdfgh", "qwertyuiopasdfghjkl", "iloveyouiloveyou", "correcthorsebatterystaple",
-    "correct horse battery staple", "letmeinletmeinletmein", "trustno1trustno1",
-})
+# A stand-in for a breached-password corpus (Have I Been Pwned's Pwned Passwords, SecLists),
+# one password a line, as such a list comes in a file.
+COMMON_PASSWORDS = frozenset("""
+passwordpassword
+password1234567
+123456789012345
+1234567890123456
+qwertyuiopasdfgh
+qwertyuiopasdfghjkl
+iloveyouiloveyou
+correcthorsebatterystaple
+correct horse battery staple
+letmeinletmeinletmein
+trustno1trustno1
+""".strip().splitlines())
 
 # argon2-cffi's defaults follow RFC 9106 (argon2id, 64 MiB, t=3): raise them over the years, and
 # `login` upgrades old hashes one successful login at a time.
@@ -107,8 +116,7 @@ class Accounts:
         self.store[username] = hash_password(password, self.hasher)
 
     def login(self, username: str, password: str) -> bool:
-        check_password(password)
-        stored = self.store.get(username)
+        stored = self.store.get(username)  # verify_password checks the password first
         if stored is None:
             verify_password(self._dummy_hash, password, self.hasher)
             logger.warning("login failed for unknown user %r", username)
@@ -120,7 +128,6 @@ class Accounts:
         # hash_password: a password chosen under an older policy must still log in.
         if self.hasher.check_needs_rehash(stored):
             self.store[username] = self.hasher.hash(password)
-            logger.info("password hash of %r upgraded", username)
         return True
 
 

@@ -145,6 +145,17 @@ def test_a_corrupt_stored_hash_is_a_failed_verification_not_a_crash(stored):
     assert got is False, f"verify_password({stored!r}, 'password') returned {got!r}; expected False"
 
 
+def assert_explains(error: BaseException, call: str, password: object = None) -> None:
+    message = str(error)
+    assert message.strip(), (
+        f"{call} raised {type(error).__name__} with no message; say what is wrong"
+    )
+    if isinstance(password, str) and len(password) > 3:
+        assert password not in message, (
+            f"{call} raised {type(error).__name__}({message!r}): the message repeats the password"
+        )
+
+
 OVERSIZED = [
     pytest.param("", id="an empty password"),
     pytest.param("a" * 1025, id="1025 ASCII characters"),
@@ -156,7 +167,7 @@ OVERSIZED = [
 @pytest.mark.parametrize("bad", OVERSIZED)
 def test_empty_and_oversized_passwords_are_rejected_everywhere(bad):
     assert issubclass(PasswordPolicyError, ValueError), "PasswordPolicyError must be a ValueError"
-    call_raises(PasswordPolicyError, check_password, bad)
+    assert_explains(call_raises(PasswordPolicyError, check_password, bad), "check_password(...)")
     call_raises(PasswordPolicyError, hash_password, bad, CURRENT)
     call_raises(PasswordPolicyError, verify_password, OLD.hash("x"), bad, CURRENT)
 
@@ -176,7 +187,7 @@ def test_a_password_of_exactly_1024_bytes_is_accepted():
 @pytest.mark.parametrize("bad", [b"bytes password here", None, 12345, ["list"]],
                          ids=["bytes", "None", "an int", "a list"])
 def test_non_string_passwords_are_rejected_with_type_error(bad):
-    call_raises(TypeError, check_password, bad)
+    assert_explains(call_raises(TypeError, check_password, bad), f"check_password({bad!r})")
     call_raises(TypeError, check_new_password, bad)
     call_raises(TypeError, hash_password, bad, CURRENT)
     call_raises(TypeError, verify_password, OLD.hash("x"), bad, CURRENT)
@@ -194,7 +205,8 @@ SHORT_OR_COMMON = [
 @pytest.mark.task(1)
 @pytest.mark.parametrize("bad", SHORT_OR_COMMON)
 def test_a_new_password_must_be_long_and_not_common(bad):
-    call_raises(PasswordPolicyError, check_new_password, bad)
+    error = call_raises(PasswordPolicyError, check_new_password, bad)
+    assert_explains(error, f"check_new_password({bad!r})", bad)
     call_raises(PasswordPolicyError, hash_password, bad, CURRENT)
 
 
@@ -272,7 +284,9 @@ def test_login_with_a_current_hash_does_not_rewrite_it():
     )
     assert accounts.login("ada", "lovelace-analytical-1843") is True
     assert accounts.store["ada"] == before, "login rewrote a hash whose parameters were current"
-    call_raises(ValueError, accounts.register, "ada", "another long password here")
+    error = call_raises(ValueError, accounts.register, "ada", "another long password here")
+    assert_explains(error, "register('ada', ...) for an existing user",
+                    "another long password here")
 
 
 @pytest.mark.task(2)
@@ -363,6 +377,9 @@ def test_a_missing_or_blank_variable_raises_settings_error_naming_it(env, monkey
         f"{error.variable!r}; expected {variable!r}"
     )
     assert variable in str(error), f"message {str(error)!r} does not name {variable}"
+    assert str(error).replace(variable, "").strip(), (
+        f"the error message {str(error)!r} names {variable} but not the problem"
+    )
 
 
 WEAK = [
@@ -384,6 +401,9 @@ def test_a_weak_secret_is_refused_without_echoing_it(variable, weak):
     )
     assert weak not in str(error), (
         f"the error message {str(error)!r} repeats the rejected secret; messages reach logs"
+    )
+    assert str(error).replace(variable, "").strip(), (
+        f"the error message {str(error)!r} names {variable} but not the problem"
     )
 
 
@@ -408,6 +428,9 @@ def test_a_malformed_database_url_raises_settings_error(url):
     error = call_raises(SettingsError, Settings.from_env, {**ENV, "DATABASE_URL": url})
     assert error.variable == "DATABASE_URL", (
         f"from_env with DATABASE_URL={url!r} blamed {error.variable!r}; expected DATABASE_URL"
+    )
+    assert str(error).replace("DATABASE_URL", "").strip(), (
+        f"the error message {str(error)!r} names DATABASE_URL but not the problem"
     )
 
 
@@ -455,6 +478,23 @@ def test_settings_secrets_lists_every_secret_value(settings):
     assert not missing, (
         f"settings.secrets() returned {got!r}; it lacks {missing} (the key, the token, the full "
         "URL and the database password)"
+    )
+
+
+@pytest.mark.task(4)
+def test_secret_filter_masks_a_secret_that_contains_another_whole(caplog):
+    log = logging.getLogger("password_security.test.nested")
+    redactor = SecretFilter(["tok-5f3a9c", "a-tok-5f3a9c-b"])
+    log.addFilter(redactor)
+    try:
+        with caplog.at_level(logging.INFO):
+            log.info("key=%s", "a-tok-5f3a9c-b")
+    finally:
+        log.removeFilter(redactor)
+    got = [r.getMessage() for r in caplog.records]
+    assert got == ["key=***"], (
+        f"SecretFilter(['tok-5f3a9c', 'a-tok-5f3a9c-b']) turned 'key=a-tok-5f3a9c-b' into {got}; "
+        "expected ['key=***']: replace the longest secrets first"
     )
 
 
@@ -616,6 +656,17 @@ def test_the_api_over_plain_http_is_refused_with_403_not_redirected(app, method,
 
 
 @pytest.mark.task(6)
+def test_the_redirect_keeps_a_query_that_holds_a_url(app):
+    response = get(app, "/client-ip?next=http://example.com/")
+    want = "https://localhost/client-ip?next=http://example.com/"
+    assert response.status_code == 308 and response.headers.get("Location") == want, (
+        f"GET http://localhost/client-ip?next=http://example.com/ answered "
+        f"{response.status_code} with Location {response.headers.get('Location')!r}; expected "
+        f"308 to {want!r}: change only the scheme of the request URL"
+    )
+
+
+@pytest.mark.task(6)
 def test_a_path_that_only_starts_with_api_is_a_page(app):
     response = get(app, "/apidocs")
     assert response.status_code == 308, (
@@ -705,4 +756,9 @@ def test_by_default_one_proxy_writes_both_headers(app):
          "x_proto None"],
 )
 def test_hop_counts_must_be_non_negative_ints(settings, kwargs, error):
-    call_raises(error, create_app, settings, **kwargs)
+    raised = call_raises(error, create_app, settings, **kwargs)
+    (name,) = kwargs
+    assert name in str(raised), (
+        f"create_app(settings, {name}={kwargs[name]!r}) raised {error.__name__}({str(raised)!r}); "
+        f"expected the message to name {name}"
+    )

@@ -26,12 +26,21 @@ MASK = "***"
 # The production setting (argon2id, RFC 9106 parameters). Tests pass cheaper hashers.
 DEFAULT_HASHER = PasswordHasher()
 
-# A stand-in for a breached-password corpus (Have I Been Pwned's Pwned Passwords, SecLists).
-COMMON_PASSWORDS = frozenset({
-    "passwordpassword", "password1234567", "123456789012345", "1234567890123456",
-    "qwertyuiopasdfgh", "qwertyuiopasdfghjkl", "iloveyouiloveyou", "correcthorsebatterystaple",
-    "correct horse battery staple", "letmeinletmeinletmein", "trustno1trustno1",
-})
+# A stand-in for a breached-password corpus (Have I Been Pwned's Pwned Passwords, SecLists),
+# one password a line, as such a list comes in a file.
+COMMON_PASSWORDS = frozenset("""
+passwordpassword
+password1234567
+123456789012345
+1234567890123456
+qwertyuiopasdfgh
+qwertyuiopasdfghjkl
+iloveyouiloveyou
+correcthorsebatterystaple
+correct horse battery staple
+letmeinletmeinletmein
+trustno1trustno1
+""".strip().splitlines())
 
 
 class PasswordPolicyError(ValueError):
