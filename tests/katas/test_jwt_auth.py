@@ -259,23 +259,32 @@ def test_create_token_defaults_to_now_and_fifteen_minutes():
     )
 
 
+def assert_names(error: BaseException, name: str, call: str) -> None:
+    assert name in str(error), (
+        f"{call} raised {type(error).__name__}({str(error)!r}); expected a message that names "
+        f"{name}"
+    )
+
+
 BAD_CREATE = [
-    pytest.param(TypeError, (42, "user", SECRET), {}, id="an int subject"),
-    pytest.param(TypeError, ("bob", None, SECRET), {}, id="a None role"),
-    pytest.param(ValueError, ("", "user", SECRET), {}, id="an empty subject"),
-    pytest.param(ValueError, ("bob", "", SECRET), {}, id="an empty role"),
-    pytest.param(ValueError, ("bob", "user", SECRET), {"now": datetime(2030, 1, 1, 12)},
+    pytest.param(TypeError, (42, "user", SECRET), {}, "subject", id="an int subject"),
+    pytest.param(TypeError, ("bob", None, SECRET), {}, "role", id="a None role"),
+    pytest.param(ValueError, ("", "user", SECRET), {}, "subject", id="an empty subject"),
+    pytest.param(ValueError, ("bob", "", SECRET), {}, "role", id="an empty role"),
+    pytest.param(ValueError, ("bob", "user", SECRET), {"now": datetime(2030, 1, 1, 12)}, "now",
                  id="a naive now"),
-    pytest.param(ValueError, ("bob", "user", SECRET), {"ttl": timedelta(0)}, id="a zero ttl"),
-    pytest.param(ValueError, ("bob", "user", SECRET), {"ttl": timedelta(seconds=-1)},
+    pytest.param(ValueError, ("bob", "user", SECRET), {"ttl": timedelta(0)}, "ttl",
+                 id="a zero ttl"),
+    pytest.param(ValueError, ("bob", "user", SECRET), {"ttl": timedelta(seconds=-1)}, "ttl",
                  id="a negative ttl"),
 ]
 
 
 @pytest.mark.task(1)
-@pytest.mark.parametrize(("error", "args", "kwargs"), BAD_CREATE)
-def test_create_token_refuses_bad_arguments(error, args, kwargs):
-    call_raises(error, create_token, *args, **kwargs)
+@pytest.mark.parametrize(("error", "args", "kwargs", "name"), BAD_CREATE)
+def test_create_token_refuses_bad_arguments(error, args, kwargs, name):
+    raised = call_raises(error, create_token, *args, **kwargs)
+    assert_names(raised, name, f"create_token{args + tuple(kwargs.values())!r}")
 
 
 @pytest.mark.task(1)
@@ -358,8 +367,12 @@ HOSTILE_TOKENS = [
 @pytest.mark.parametrize(("case", "make", "error"), HOSTILE_TOKENS,
                          ids=[case for case, _, _ in HOSTILE_TOKENS])
 def test_decode_token_rejects_hostile_tokens(case, make, error):
-    with expect_raises(error, f"decode_token(a token with {case}, SECRET)"):
+    with expect_raises(error, f"decode_token(a token with {case}, SECRET)") as caught:
         decode_token(make(), SECRET)
+    assert str(caught.value).strip(), (
+        f"decode_token(a token with {case}) raised {type(caught.value).__name__} with an empty "
+        "message; say what is wrong"
+    )
 
 
 # --- Task 2 ------------------------------------------------------------------------------------
@@ -381,8 +394,9 @@ def test_create_app_refuses_a_missing_short_or_non_string_secret(users, secret):
     cfg = config(users, JWT_SECRET_KEY=secret)
     if secret is None:
         cfg.pop("JWT_SECRET_KEY", None)
-    with expect_raises(ValueError, f"create_app({{'JWT_SECRET_KEY': {secret!r}, ...}})"):
+    with expect_raises(ValueError, f"create_app({{'JWT_SECRET_KEY': {secret!r}, ...}})") as caught:
         create_app(cfg)
+    assert_names(caught.value, "JWT_SECRET_KEY", f"create_app({{'JWT_SECRET_KEY': {secret!r}}})")
 
 
 @pytest.mark.task(2)
@@ -407,8 +421,9 @@ BAD_TTLS = [
 @pytest.mark.task(2)
 @pytest.mark.parametrize(("name", "value", "error"), BAD_TTLS)
 def test_create_app_refuses_a_ttl_that_is_not_a_positive_timedelta(users, name, value, error):
-    with expect_raises(error, f"create_app({{{name!r}: {value!r}, ...}})"):
+    with expect_raises(error, f"create_app({{{name!r}: {value!r}, ...}})") as caught:
         create_app(config(users, **{name: value}))
+    assert_names(caught.value, name, f"create_app({{{name!r}: {value!r}, ...}})")
 
 
 @pytest.mark.task(2)
@@ -651,13 +666,15 @@ def test_roles_required_accepts_any_of_several_roles(app):
 
 @pytest.mark.task(4)
 def test_roles_required_refuses_to_be_used_without_roles():
-    call_raises(ValueError, roles_required)
+    assert_names(call_raises(ValueError, roles_required), "role", "roles_required()")
 
     def view() -> str:
         return "ok"
 
-    call_raises(TypeError, roles_required, view)  # @roles_required written without parentheses
-    call_raises(TypeError, roles_required, "admin", 7)
+    # @roles_required written without parentheses:
+    assert_names(call_raises(TypeError, roles_required, view), "role", "roles_required(view)")
+    assert_names(call_raises(TypeError, roles_required, "admin", 7), "role",
+                 "roles_required('admin', 7)")
 
 
 # --- Task 5 ------------------------------------------------------------------------------------
@@ -679,6 +696,10 @@ def test_a_refresh_token_buys_a_new_access_token_and_a_new_refresh_token(client)
         f"POST /refresh answered {body}; expected token_type 'Bearer' and expires_in 300"
     )
     second = refresh_token_of(body, "POST /refresh")
+    assert len(first) >= 43 and len(second) >= 43, (
+        f"the refresh tokens were {first!r} and {second!r}; expected secrets.token_urlsafe(32) "
+        "(43 characters: 32 random bytes)"
+    )
     assert second != first, (
         "POST /refresh gave back the same refresh token; expected a new one (rotation)"
     )
