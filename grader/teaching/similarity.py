@@ -27,7 +27,7 @@ from grader.catalogue import Catalogue, Kata
 from grader.learning.workspace import submitted_file
 
 NOISE = 25  # copydetect.defaults.NOISE_THRESHOLD (and GUARANTEE_THRESHOLD): window 1
-THRESHOLD = 0.8  # the class report shows the pairs at or above this score
+THRESHOLD = 0.75  # the class report shows the pairs at or above this score
 SHOWN = 50  # side by side in the class report; similarity.csv has every pair
 FIELDS = ("kata", "learner_a", "learner_b", "score")
 
