@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from grader.errors import KataError, UsageError
+from grader.teaching import csvfile
 from grader.teaching.roster import Learner
 
 FILE = "collect.csv"
@@ -79,13 +80,9 @@ def collect(
 
 def write_csv(rows: list[Collected], path: Path) -> Path:
     try:
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(FIELDS)
-            writer.writerows(r.row() for r in rows)
+        return csvfile.write(path, FIELDS, (r.row() for r in rows))
     except OSError as exc:
         raise KataError(f"cannot write {path} ({exc.strerror or exc})") from None
-    return path
 
 
 def merge_csv(parts: list[Path], path: Path) -> list[Path]:
@@ -102,11 +99,7 @@ def merge_csv(parts: list[Path], path: Path) -> list[Path]:
     if not rows:
         return []
     rows.sort(key=lambda row: row[:1])
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FIELDS)
-        writer.writerows(rows)
-    return [path]
+    return [csvfile.write(path, FIELDS, rows)]
 
 
 def _one(who: Learner, dest: Path, before: datetime | None, timeout: float) -> Collected:

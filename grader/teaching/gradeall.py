@@ -10,7 +10,6 @@ the same reports, through the same ``write_reports``.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -22,7 +21,7 @@ from grader.catalogue import LEVELS, Catalogue, Kata
 from grader.errors import UsageError
 from grader.learning import workspace
 from grader.running.runner import KataResult, WorkerPool, expected_tests, run_kata
-from grader.teaching import lms, similarity, static
+from grader.teaching import csvfile, lms, similarity, static
 from grader.teaching import shard as shard_file
 from grader.teaching.grading import Gradebook, GradingError, KataGrade, extra_tests
 from grader.teaching.roster import Learner
@@ -200,22 +199,20 @@ def write_reports(
 
 def _csv(catalogue: Catalogue, graded: list[Submission], path: Path) -> Path:
     levels = [lv for lv in LEVELS if catalogue.by_level()[lv]]
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["learner", "score", "max_score", *levels, *catalogue.slugs, "warnings"])
-        for sub in graded:
-            by_level = {row["level"]: row["score"] for row in sub.book.levels()}
-            writer.writerow(
-                [
-                    sub.name,
-                    sub.book.score,
-                    sub.book.max_score,
-                    *(by_level.get(lv, 0) for lv in levels),
-                    *(g.score for g in sub.book.grades),
-                    "; ".join([*sub.book.warnings, *(f for g in sub.book.grades for f in g.flags)]),
-                ]
-            )
-    return path
+
+    def line(sub: Submission) -> list:
+        by_level = {r["level"]: r["score"] for r in sub.book.levels()}
+        return [
+            sub.name,
+            sub.book.score,
+            sub.book.max_score,
+            *(by_level.get(lv, 0) for lv in levels),
+            *(g.score for g in sub.book.grades),
+            "; ".join([*sub.book.warnings, *(f for g in sub.book.grades for f in g.flags)]),
+        ]
+
+    header = ["learner", "score", "max_score", *levels, *catalogue.slugs, "warnings"]
+    return csvfile.write(path, header, map(line, graded))
 
 
 def class_summary(

@@ -12,10 +12,10 @@ The assignment column holds the total score (out of the catalogue's total points
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from grader.errors import UsageError
+from grader.teaching import csvfile
 from grader.teaching.roster import Learner
 
 SYSTEMS = ("canvas", "moodle")
@@ -44,17 +44,14 @@ def write(
     """Write ``<system>.csv`` in ``out`` for the roster's learners that were graded."""
     rows = [who for who in roster if who.learner in scores]
     path = out / f"{system}.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        if system == "canvas":
-            writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
-            writer.writerows(
-                [who.learner, "", who.sis_id, "", "", scores[who.learner]] for who in rows
-            )
-        else:
-            writer.writerow(["Email address", assignment])
-            writer.writerows([who.email, scores[who.learner]] for who in rows)
-    return path
+    if system == "canvas":
+        header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment]
+        return csvfile.write(
+            path, header, ([w.learner, "", w.sis_id, "", "", scores[w.learner]] for w in rows)
+        )
+    return csvfile.write(
+        path, ["Email address", assignment], ([w.email, scores[w.learner]] for w in rows)
+    )
 
 
 def notes(roster: list[Learner], scores: dict[str, int]) -> list[str]:

@@ -15,7 +15,6 @@ matches, here summed over the kata's files and taken for whichever of the two it
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import io
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from grader.catalogue import Catalogue, Kata
 from grader.learning.workspace import submitted_file
+from grader.teaching import csvfile
 
 NOISE = 25  # copydetect.defaults.NOISE_THRESHOLD (and GUARANTEE_THRESHOLD): window 1
 THRESHOLD = 0.75  # the class report shows the pairs at or above this score
@@ -92,11 +92,7 @@ def find_pairs(
 
 
 def write_csv(pairs: list[Pair], path: Path) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FIELDS)
-        writer.writerows((p.kata, p.a, p.b, f"{p.score:.4f}") for p in pairs)
-    return path
+    return csvfile.write(path, FIELDS, ((p.kata, p.a, p.b, f"{p.score:.4f}") for p in pairs))
 
 
 class _Print:
