@@ -92,6 +92,7 @@ def write(
         "submissions": [
             {
                 "learner": sub.name,
+                "sandboxed": sub.book.sandboxed,
                 "warnings": sub.book.warnings,
                 "sources": sub.sources,
                 "katas": [
@@ -137,12 +138,12 @@ def read(catalogue: Catalogue, folders: list[Path]) -> list:
                 results = {k["slug"]: k for k in entry["katas"]}
                 if set(results) != set(catalogue.slugs):
                     raise UsageError(f"{folder}: {name!r} was graded on other katas")
-                grades = [
-                    KataGrade(kata, _result(results[kata.slug]["result"]),
-                              flags=list(results[kata.slug]["flags"]))
-                    for kata in catalogue.katas
-                ]
-                book = Gradebook(grades, True, list(entry["warnings"]))
+                grades = []
+                for kata in catalogue.katas:
+                    result = _result(results[kata.slug]["result"])
+                    flags = list(results[kata.slug]["flags"])
+                    grades.append(KataGrade(kata, result, result.tampered, flags))
+                book = Gradebook(grades, True, list(entry["warnings"]), entry["sandboxed"])
                 graded[name] = Submission(name, folder, book, dict(entry["sources"]))
         except (KeyError, TypeError, AttributeError) as exc:
             raise UsageError(f"{folder / FILE}: a malformed shard file ({exc!r})") from None
@@ -174,4 +175,6 @@ def _load(path: Path) -> dict:
 
 def _result(data: dict) -> KataResult:
     tests = [TestResult(**t) for t in data["tests"]]
-    return KataResult(data["slug"], data["status"], data["cause"], tests, data["duration"])
+    return KataResult(
+        data["slug"], data["status"], data["cause"], tests, data["duration"], data["tampered"]
+    )
