@@ -22,7 +22,7 @@ from context_managers import (
     temporary_env,
     transaction,
 )
-from kata_support import call_raises, describe_call, expect_raises
+from kata_support import call_refuses, expect_raises
 
 
 @contextlib.contextmanager
@@ -33,16 +33,6 @@ def refused(expected, call: str):
     assert str(info.value).strip(), (
         f"{call} raised {type(info.value).__name__}() with an empty message; say what was wrong"
     )
-
-
-def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
-    """``call_raises``, and the error must say what was wrong."""
-    error = call_raises(expected, func, *args, **kwargs)
-    call = describe_call(func, args, kwargs)
-    assert str(error).strip(), (
-        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
-    )
-    return error
 
 
 def fake_clock(*readings: float):

@@ -13,7 +13,7 @@ import decorators
 import pytest
 from decorators import RateLimitExceeded, log_calls, rate_limit, require_api_key, retry, timed
 from flask import Flask
-from kata_support import call_raises, describe_call, expect_raises
+from kata_support import call_raises, call_refuses, expect_raises
 
 
 class FakeClock:
@@ -52,16 +52,6 @@ class Spy:
     def __repr__(self) -> str:
         self.seen.append(self.name)
         return f"Spy({self.name!r})"
-
-
-def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
-    """``call_raises``, and the error must say what was wrong: a bare ``TypeError()`` does not."""
-    error = call_raises(expected, func, *args, **kwargs)
-    call = describe_call(func, args, kwargs)
-    assert str(error).strip(), (
-        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
-    )
-    return error
 
 
 def messages(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -226,7 +226,9 @@ async def test_a_user_that_is_not_a_non_empty_string_is_rejected(user: object) -
 
 @pytest.mark.task(1)
 @pytest.mark.parametrize(
-    "room", ["a", "x" * 32, "Dev_Team-2"], ids=["1-char", "32-chars", "letters-digits-underscore-hyphen"]
+    "room",
+    ["a", "x" * 32, "Dev_Team-2"],
+    ids=["1-char", "32-chars", "letters-digits-underscore-hyphen"],
 )
 async def test_room_names_at_the_limits_are_accepted(room: str) -> None:
     hub = ChatHub()
