@@ -16,18 +16,7 @@ from document_store import (
     UnknownOperator,
     ValidationError,
 )
-from kata_support import call_raises, describe_call
-
-
-def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
-    """``call_raises``, and the error must say what was wrong: a bare ``InvalidQuery()`` does
-    not."""
-    error = call_raises(expected, func, *args, **kwargs)
-    call = describe_call(func, args, kwargs)
-    assert str(error).strip(), (
-        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
-    )
-    return error
+from kata_support import call_raises, call_refuses
 
 
 def counting_ids():
@@ -602,7 +591,9 @@ def test_an_update_that_breaks_the_schema_changes_no_document(user_schema):
 
 
 @pytest.mark.task(4)
-@pytest.mark.parametrize("bad_type", [set, tuple, "str", None], ids=["set", "tuple", "str-name", "None"])
+@pytest.mark.parametrize(
+    "bad_type", [set, tuple, "str", None], ids=["set", "tuple", "str-name", "None"]
+)
 def test_a_field_of_another_type_raises_type_error(bad_type):
     call_refuses(TypeError, Field, bad_type)
 

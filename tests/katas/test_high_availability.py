@@ -10,22 +10,13 @@ from pathlib import Path
 
 import pytest
 from high_availability import Node, NoHealthyNode, Router, WriteNotAcknowledged
-from kata_support import call_raises, describe_call, expect_raises
+from kata_support import call_raises, call_refuses, expect_raises
 
 CREATE_KV = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)"
 PUT = "INSERT INTO kv (k, v) VALUES (?, ?)"
 GET = "SELECT v FROM kv WHERE k = ?"
 PUT_NAMED = "INSERT INTO kv (k, v) VALUES (:k, :v)"
 
-
-def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
-    """``call_raises``, and the error must say what was wrong: a bare ``ValueError()`` does not."""
-    error = call_raises(expected, func, *args, **kwargs)
-    call = describe_call(func, args, kwargs)
-    assert str(error).strip(), (
-        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
-    )
-    return error
 
 
 class Cluster:

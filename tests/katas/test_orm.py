@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from kata_support import call_raises, describe_call
+from kata_support import call_raises, call_refuses
 from orm import (
     Base,
     DuplicateUsername,
@@ -20,16 +20,6 @@ from orm import (
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-
-
-def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
-    """``call_raises``, and the error must say what was wrong: a bare ``ValueError()`` does not."""
-    error = call_raises(expected, func, *args, **kwargs)
-    call = describe_call(func, args, kwargs)
-    assert str(error).strip(), (
-        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
-    )
-    return error
 
 
 def inserts(statements: list[str]) -> list[str]:
@@ -113,7 +103,8 @@ def test_create_all_makes_users_and_posts_tables(engine):
     assert {"id", "title", "author_id"} <= post_cols, f"posts has columns {sorted(post_cols)}"
     types = {(table, c["name"]): str(c["type"]) for table in ("users", "posts")
              for c in insp.get_columns(table)}
-    for column, want in ((("users", "username"), "VARCHAR(50)"), (("posts", "title"), "VARCHAR(200)")):
+    wanted = ((("users", "username"), "VARCHAR(50)"), (("posts", "title"), "VARCHAR(200)"))
+    for column, want in wanted:
         assert types[column] == want, (
             f"the column {'.'.join(column)} was created as {types[column]}; expected {want} "
             f"(String({want[8:-1]}))"

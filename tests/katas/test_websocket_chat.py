@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from kata_support import call_raises, describe_call, expect_raises
+from kata_support import call_refuses, expect_raises
 from websocket_chat import (
     CLOSE_TOO_SLOW,
     MAX_FRAME_BYTES,
@@ -28,15 +28,6 @@ WAIT = 2.0  # seconds: the longest any single wait in this suite may take
 
 # -- helpers -----------------------------------------------------------------------------
 
-
-def call_refuses(expected, func, /, *args, **kwargs) -> BaseException:
-    """``call_raises``, and the error must say what was wrong: a bare ``ValueError()`` does not."""
-    error = call_raises(expected, func, *args, **kwargs)
-    call = describe_call(func, args, kwargs)
-    assert str(error).strip(), (
-        f"{call} raised {type(error).__name__}() with an empty message; say what was wrong"
-    )
-    return error
 
 
 def close_reason(ws: ClientConnection) -> str | None:
@@ -316,7 +307,9 @@ async def test_port_before_start_and_a_second_start_are_runtime_errors(hub: Chat
     srv = ChatServer(hub, TOKENS)
     with expect_raises(RuntimeError, "server.port before start()") as info:
         srv.port  # noqa: B018
-    assert str(info.value).strip(), "server.port before start() raised RuntimeError() with no message"
+    assert str(info.value).strip(), (
+        "server.port before start() raised RuntimeError() with no message"
+    )
     try:
         async with asyncio.timeout(WAIT):
             await srv.start()
