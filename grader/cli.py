@@ -47,7 +47,7 @@ class Env:
     @property
     def progress(self):
         if self._progress is None:
-            from grader.progress import Progress
+            from grader.learning.progress import Progress
 
             self._progress = Progress.load(self.catalogue.root)
             if self._progress.warning:
@@ -56,7 +56,7 @@ class Env:
 
     @property
     def paint(self):
-        from grader.report import Painter
+        from grader.learning.report import Painter
 
         return Painter(self.color)
 
@@ -66,7 +66,7 @@ class Env:
 
     def locked(self) -> dict[str, list[str]]:
         """Locked katas, each with the katas that must pass first to unlock it."""
-        from grader.levels import locked
+        from grader.learning.levels import locked
 
         return locked(self.catalogue, self.progress) if self.gated else {}
 
@@ -125,7 +125,7 @@ extra_tests_option = click.option(
 @pass_env
 def list_(env: Env) -> None:
     """Every kata by level, with its status and points."""
-    from grader.report import render_list
+    from grader.learning.report import render_list
 
     click.echo(render_list(env.catalogue, env.progress, env.paint, env.locked()))
 
@@ -135,7 +135,7 @@ def list_(env: Env) -> None:
 @pass_env
 def start(env: Env, slug: str) -> None:
     """Show SLUG's task and make it the current kata (your files are never overwritten)."""
-    from grader import commands
+    from grader.learning import commands
 
     click.echo(commands.start(env, env.catalogue.get(slug)))
 
@@ -144,8 +144,8 @@ def start(env: Env, slug: str) -> None:
 @pass_env
 def next_(env: Env) -> None:
     """Start the first kata that has not passed yet."""
-    from grader import commands
-    from grader.report import next_kata
+    from grader.learning import commands
+    from grader.learning.report import next_kata
 
     kata = next_kata(env.catalogue, env.progress)
     if kata is None:
@@ -160,7 +160,7 @@ def next_(env: Env) -> None:
 @pass_env
 def check(env: Env, slug: str | None, all_: bool) -> None:
     """Run the tests of SLUG (default: the current kata) on your code."""
-    from grader import commands
+    from grader.learning import commands
 
     katas = list(env.catalogue.katas) if all_ else [env.kata_or_current(slug)]
     ok = commands.check(env, katas, echo=click.echo)
@@ -172,7 +172,7 @@ def check(env: Env, slug: str | None, all_: bool) -> None:
 @pass_env
 def hint(env: Env, slug: str | None) -> None:
     """Show the next hint for SLUG (default: the current kata)."""
-    from grader import commands
+    from grader.learning import commands
 
     click.echo(commands.hint(env, env.kata_or_current(slug)))
 
@@ -186,7 +186,7 @@ def hint(env: Env, slug: str | None) -> None:
 @pass_env
 def progress(env: Env, svg: Path | None) -> None:
     """Your progress per level, with points, hints used and the suggested next kata."""
-    from grader import commands
+    from grader.learning import commands
 
     click.echo(commands.progress(env, svg))
 
@@ -196,7 +196,7 @@ def progress(env: Env, svg: Path | None) -> None:
 @pass_env
 def solution(env: Env, slug: str) -> None:
     """Show SLUG's reference solution, once your own passes."""
-    from grader import commands
+    from grader.learning import commands
 
     click.echo(commands.solution(env, env.catalogue.get(slug)))
 
@@ -211,9 +211,9 @@ def solution(env: Env, slug: str) -> None:
 @pass_env
 def watch(env: Env, slug: str | None, poll: bool | None) -> None:
     """Re-run the check of SLUG (default: the current kata) on every save."""
-    from grader import commands
-    from grader.runner import WorkerPool
-    from grader.watch import watch as run_watch
+    from grader.learning import commands
+    from grader.learning.watch import watch as run_watch
+    from grader.running.runner import WorkerPool
 
     kata = env.kata_or_current(slug)
     commands.start(env, kata)  # makes it current; recreates a missing stub, overwrites nothing
@@ -233,7 +233,7 @@ def watch(env: Env, slug: str | None, poll: bool | None) -> None:
 @pass_env
 def reset(env: Env, slugs: tuple[str, ...], all_: bool) -> None:
     """Restore the stub of SLUG, after saving your files to .kata/backups/."""
-    from grader import commands
+    from grader.learning import commands
 
     if not slugs and not all_:
         raise click.UsageError("name a kata to reset (or --all)")
@@ -247,7 +247,7 @@ def reset(env: Env, slugs: tuple[str, ...], all_: bool) -> None:
 @pass_env
 def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
     """Prove katas sound: tests fail on the stub, pass on the solution, reject each mutant."""
-    from grader import commands
+    from grader.learning import commands
 
     katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
     sys.exit(0 if commands.verify(env, katas, jobs, echo=click.echo) else 1)
@@ -293,7 +293,7 @@ def grade(
     1 with --strict: a graded kata did not pass, 2 usage error,
     3 tampering with the tests or grader was found, 4 the grading itself broke.
     """
-    from grader import grading
+    from grader.teaching import grading
 
     try:
         katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
@@ -322,7 +322,8 @@ def grade(
 
 def _tampering_or_broken(env: Env, exc: Exception) -> None:
     """A catalogue that no longer loads in a release is tampering if the manifest says so."""
-    from grader import catalogue, grading, integrity
+    from grader import catalogue
+    from grader.teaching import grading, integrity
 
     try:
         root = catalogue.find_root(env.repo)
@@ -342,7 +343,7 @@ def _tampering_or_broken(env: Env, exc: Exception) -> None:
 @pass_env
 def release(env: Env, folder: Path, force: bool) -> None:
     """Write the learner's template to FOLDER and the teacher's bundle beside it, then prove it."""
-    from grader.release import release as write_release
+    from grader.teaching.release import release as write_release
 
     template, bundle, notes = write_release(env.catalogue, folder, force)
     for note in notes:
@@ -370,8 +371,8 @@ def grade_all(
     env: Env, root: Path, output_dir: Path, extra_tests: Path | None, jobs: int | None
 ) -> None:
     """Grade every submission folder under ROOT against this repository's pristine tests."""
-    from grader.gradeall import grade_all as run
-    from grader.gradeall import write_reports
+    from grader.teaching.gradeall import grade_all as run
+    from grader.teaching.gradeall import write_reports
 
     graded = run(env.catalogue, root, extra_tests, jobs)
     for sub in graded:

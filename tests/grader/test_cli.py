@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from toyrepo import KATAS, clean, solve, write, write_catalogue
 
 from grader.cli import main
-from grader.progress import Progress
+from grader.learning.progress import Progress
 
 
 def progress_data(root: Path) -> dict:

@@ -10,7 +10,7 @@ import pytest
 from gradecheck import CLASSROOM50, POINTS, check_classroom50_result, one_line_error
 from toyrepo import KATAS, clean, solve, write
 
-from grader import integrity
+from grader.teaching import integrity
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from toyrepo import KATAS, TOY_STUB, clean, solve, write, write_catalogue
 
-from grader import integrity
-from grader.runner import GRACE
+from grader.running.runner import GRACE
+from grader.teaching import integrity
 
 FAST = {"wall_clock": 4, "test_timeout": 1}
 LINUX = sys.platform.startswith("linux")
@@ -465,7 +465,7 @@ CONFIGS = {
     "katas/conftest.py": "import pytest\n\n\n@pytest.fixture(autouse=True)\n"
                          "def _skip():\n    pytest.skip('configured away')\n",
     "tests/katas/conftest.py": "raise RuntimeError('a learner conftest was loaded')\n",
-    "pytest.ini": "[pytest]\naddopts = -k nothing -p no:grader.plugin\n",
+    "pytest.ini": "[pytest]\naddopts = -k nothing -p no:grader.running.plugin\n",
     "tests/katas/pytest.ini": "[pytest]\naddopts = -x --co\n",
     "setup.cfg": "[tool:pytest]\naddopts = -k nothing\n",
 }
@@ -512,10 +512,10 @@ def test_the_environment_cannot_change_what_is_graded(
 def test_monkeypatching_pytest_or_the_plugin_is_flagged(repo: Path, kata) -> None:
     hostile(repo, '''
         import pytest
-        import grader.plugin
+        import grader.running.plugin
         from _pytest import runner
 
-        _write = grader.plugin.Recorder.write
+        _write = grader.running.plugin.Recorder.write
 
 
         def _always_passed(self, record):
@@ -524,7 +524,7 @@ def test_monkeypatching_pytest_or_the_plugin_is_flagged(repo: Path, kata) -> Non
             _write(self, record)
 
 
-        grader.plugin.Recorder.write = _always_passed
+        grader.running.plugin.Recorder.write = _always_passed
         pytest.fail = lambda *args, **kwargs: None
         runner.call_and_report = runner.call_and_report
 
@@ -538,13 +538,13 @@ def test_monkeypatching_pytest_or_the_plugin_is_flagged(repo: Path, kata) -> Non
     ''')
     katas, _ = grade_json(kata)
     flags = katas["toy"]["flags"]
-    for name in ("pytest", "grader.plugin", "_pytest"):
+    for name in ("pytest", "grader.running.plugin", "_pytest"):
         assert any(f.endswith(f": imports {name}") for f in flags), (name, flags)
     assert not katas["toy2"]["flags"]
     toy2_graded_normally(katas)
     output = clean(kata("grade"))
     assert "warning: katas/toy.py:2: imports pytest" in output
-    assert "warning: katas/toy.py:3: imports grader.plugin" in output
+    assert "warning: katas/toy.py:3: imports grader.running.plugin" in output
 
 
 # --- bad input to the CLI: one line, non-zero, no traceback ----------------------------------

@@ -25,7 +25,7 @@ from toyrepo import TOY2_SOLUTION, TOY2_STUB, TOY_SOLUTION, TOY_STUB, clean, sol
 
 from grader import __version__
 from grader.cli import Env, main
-from grader.report import Painter
+from grader.learning.report import Painter
 
 ANSI = "\x1b["
 KATA_BIN = str(Path(sys.executable).with_name("kata"))
@@ -305,7 +305,7 @@ def test_colour_when_forced(repo: Path) -> None:
     assert ANSI in paint.mark(True) and ANSI in paint.mark(False)
     assert Painter(False)("ok", "green") == "ok" and Painter(False).mark(True) == "PASS"
 
-    from grader import commands
+    from grader.learning import commands
 
     coloured = commands.progress(Env(repo, color=True, gated=False))
     assert ANSI in coloured

@@ -24,7 +24,7 @@ def run_pytest(root: Path, *args: str, env: dict[str, str] | None = None,
     clean_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "pytest", suite, "-c", os.devnull, "--rootdir", str(root),
-         "-p", "grader.plugin", "-p", "no:cacheprovider", *args],
+         "-p", "grader.running.plugin", "-p", "no:cacheprovider", *args],
         cwd=root, env=clean_env, capture_output=True, text=True, timeout=30)
 
 

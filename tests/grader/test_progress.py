@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from toyrepo import clean
 
-from grader import catalogue, progress, report, workspace
+from grader import catalogue
 from grader.errors import KataError
-from grader.progress import Progress
+from grader.learning import progress, report, workspace
+from grader.learning.progress import Progress
 
 
 def progress_file(root: Path) -> Path:

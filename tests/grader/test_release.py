@@ -20,7 +20,7 @@ from toyrepo import KATAS, TOY2_SOLUTION, TOY_SOLUTION, build_repo, clean, write
 
 from grader.catalogue import Kata, Limits
 from grader.cli import main
-from grader.release import ReleaseError, step_id, workflow
+from grader.teaching.release import ReleaseError, step_id, workflow
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -109,7 +109,8 @@ def test_release_writes_the_template_and_the_teachers_bundle(tmp_path: Path) -> 
     assert (template / "katas" / "toy.py").is_file() and (template / "katas.toml").is_file()
     assert (bundle / "autograder.py").is_file()
     for name in ("katas.toml", "kata-manifest.json", "constraints.txt", "pyproject.toml",
-                 "tests/katas/test_toy.py", "tests/katas/test_toy2.py", "grader/grading.py"):
+                 "tests/katas/test_toy.py", "tests/katas/test_toy2.py",
+                 "grader/teaching/grading.py"):
         assert (bundle / name).is_file(), name
     assert not (bundle / "solutions").exists() and not (bundle / "katas").exists()
     assert not (template / ".kata").exists()  # the self-check's cache stays out
@@ -198,7 +199,7 @@ def test_template_has_a_manifest_of_every_protected_file(released) -> None:
     assert manifest["schema"] == "kata/manifest/v1"
     files = manifest["files"]
     for name in ("katas.toml", "pyproject.toml", "tests/katas/test_toy.py",
-                 "tests/katas/test_toy2.py", "tests/stubs/toy.py", "grader/grading.py"):
+                 "tests/katas/test_toy2.py", "tests/stubs/toy.py", "grader/teaching/grading.py"):
         assert re.fullmatch(r"[0-9a-f]{64}", files[name]), name
     assert not any(name.startswith("katas/") for name in files)  # the learner's files are free
 
@@ -331,9 +332,9 @@ def test_a_test_edited_to_pass_scores_nothing(learner: Path) -> None:
 
 def test_deleting_a_grader_file_is_tampering_with_every_kata(learner: Path) -> None:
     write(learner / "katas" / "toy2.py", TOY2_SOLUTION)
-    (learner / "grader" / "html.py").unlink()
+    (learner / "grader" / "teaching" / "html.py").unlink()
     code, data, stderr = grade_json(learner)
-    assert code == 3 and "grader/html.py: deleted" in stderr
+    assert code == 3 and "grader/teaching/html.py: deleted" in stderr
     assert all(k["status"] == "tampered" and k["score"] == 0 for k in data["katas"])
 
 
@@ -367,7 +368,7 @@ def test_a_learner_conftest_is_a_warning_and_never_loaded(learner: Path, where: 
 
 
 def test_learner_pytest_ini_is_never_read(learner: Path) -> None:
-    write(learner / "pytest.ini", "[pytest]\naddopts = -p no:grader.plugin --co\n")
+    write(learner / "pytest.ini", "[pytest]\naddopts = -p no:grader.running.plugin --co\n")
     code, data, _ = grade_json(learner)
     assert code == 0 and data["score"] == 0
     assert "pytest.ini: learner-added pytest configuration, never loaded" in data["warnings"]

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from toyrepo import solve, write
 
-from grader import catalogue, runner
+from grader import catalogue
 from grader.catalogue import Limits
+from grader.running import runner
 
 # Small limits keep the hangs short; the margins leave room for a busy machine.
 TEST_HANG = Limits(test_timeout=0.5, wall_clock=8.0)

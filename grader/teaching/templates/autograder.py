@@ -20,7 +20,9 @@ BUNDLE = Path(os.environ.get("CLASSROOM50_BUNDLE_DIR") or Path(__file__).resolve
 
 def main() -> int:
     sys.path.insert(0, str(BUNDLE))  # this bundle's grader, never one from the submission
-    from grader import catalogue, grading, workspace
+    from grader import catalogue
+    from grader.learning import workspace
+    from grader.teaching import grading
 
     submission = Path.cwd()
     cat = catalogue.load(BUNDLE)

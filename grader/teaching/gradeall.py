@@ -15,10 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import static, workspace
 from grader.catalogue import LEVELS, Catalogue, Kata
-from grader.grading import Gradebook, GradingError, KataGrade, extra_tests
-from grader.runner import KataResult, WorkerPool, expected_tests, run_kata
+from grader.learning import workspace
+from grader.running.runner import KataResult, WorkerPool, expected_tests, run_kata
+from grader.teaching import static
+from grader.teaching.grading import Gradebook, GradingError, KataGrade, extra_tests
 
 
 @dataclass
@@ -93,7 +94,7 @@ def write_reports(catalogue: Catalogue, graded: list[Submission], out: Path) -> 
             json.dumps(summary, indent=2) + "\n", encoding="utf-8"
         )
         (out / "class-report.md").write_text(render_markdown(summary), encoding="utf-8")
-        from grader.html import class_report_html
+        from grader.teaching.html import class_report_html
 
         (out / "class-report.html").write_text(class_report_html(summary), encoding="utf-8")
     except OSError as exc:

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from grader.catalogue import LEVELS, Catalogue, Kata, readme_tasks
-from grader.progress import Progress
+from grader.learning.progress import Progress
 
 if TYPE_CHECKING:  # the runner is heavy; `kata list` never needs it
-    from grader.runner import KataResult, TestResult
+    from grader.running.runner import KataResult, TestResult
 
 MAX_FAILURES_SHOWN = 8
 BAR = 20

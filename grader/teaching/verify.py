@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.catalogue import Catalogue, Kata, readme_tasks
-from grader.runner import KataResult, Worker, WorkerPool, judge, read_report, run_kata
+from grader.running.runner import KataResult, Worker, WorkerPool, judge, read_report, run_kata
 
 MIN_MUTANTS = 3
 

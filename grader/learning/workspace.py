@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader.catalogue import Kata
 from grader.errors import KataError
-from grader.progress import STATE_DIR, stamp
+from grader.learning.progress import STATE_DIR, stamp
 
 
 def missing_files(root: Path, kata: Kata) -> list[str]:

@@ -15,10 +15,10 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from grader import integrity
 from grader.catalogue import Catalogue, load
 from grader.errors import KataError
-from grader.progress import stamp
+from grader.learning.progress import stamp
+from grader.teaching import integrity
 
 TEMPLATES = Path(__file__).parent / "templates"
 SHARED = ("katas.toml", "pyproject.toml", "constraints.txt")  # in both template and bundle
@@ -148,7 +148,8 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
     _copy_tree(root / "tests" / "stubs", out / "katas")  # learners start from the pristine stubs
     for kata in catalogue.katas:
         shutil.copy2(root / kata.readme, out / kata.readme)
-    _copy_tree(Path(__file__).parent, out / "grader")  # the grader running now, the teacher's
+    # the grader running now: the teacher's
+    _copy_tree(Path(__file__).parent.parent, out / "grader")
     for name in ("katas.toml", "pyproject.toml", ".gitignore"):
         if (root / name).is_file():  # release() checked the required ones
             shutil.copy2(root / name, out / name)
@@ -203,7 +204,7 @@ def _bodies(path: Path, minimum: int = 1) -> set[str]:
 
 def prove(catalogue: Catalogue, out: Path) -> list[str]:
     """The release's self-check; returns the problems found (none means proved)."""
-    from grader.grading import grade
+    from grader.teaching.grading import grade
 
     problems = []
     for banned in ("solutions", "benchmarks", "AUTHORING.md", "noxfile.py", ".ci"):

@@ -1,4 +1,4 @@
-"""The supervisor of one kata run: ``python -I -m grader.child REPORT MEMORY_MB -- PYTEST_ARGS``.
+"""The supervisor of a worker: ``python -I -c BOOT --serve MODULE...`` (see the runner).
 
 It runs pytest in a forked grandchild capped by ``RLIMIT_AS``, so that whatever the learner's code
 does (exit early, segfault, eat memory, fork) this process survives to say what happened. It
@@ -107,7 +107,8 @@ def preload(modules: list[str]) -> None:
     """
     import importlib
 
-    for name in ["pytest", "pytest_timeout", "pytest_asyncio.plugin", "grader.plugin", *modules]:
+    warm = ["pytest", "pytest_timeout", "pytest_asyncio.plugin", "grader.running.plugin"]
+    for name in [*warm, *modules]:
         try:
             importlib.import_module(name)
         except Exception:
@@ -129,7 +130,7 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     become_subreaper()
-    assert argv[:1] == ["--serve"], "usage: python -m grader.child --serve [MODULE...]"
+    assert argv[:1] == ["--serve"], "usage: python -m grader.running.child --serve [MODULE...]"
     preload(argv[1:])
     for line in sys.stdin:
         run_once(json.loads(line))

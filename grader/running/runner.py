@@ -110,7 +110,7 @@ def pytest_args(
         str(root),
         "--noconftest",
         "-p",
-        "grader.plugin",
+        "grader.running.plugin",
         "-p",
         "pytest_timeout",
         "-p",
@@ -149,9 +149,9 @@ def child_env() -> dict[str, str]:
 
 
 # The child imports *this* grader (the teacher's, when grading a class), whatever is installed.
-GRADER_PARENT = str(Path(__file__).resolve().parent.parent)
+GRADER_PARENT = str(Path(__file__).resolve().parent.parent.parent)
 BOOT = (
-    f"import sys; sys.path.insert(0, {GRADER_PARENT!r}); from grader.child import main; "
+    f"import sys; sys.path.insert(0, {GRADER_PARENT!r}); from grader.running.child import main; "
     "sys.exit(main(sys.argv[1:]))"
 )
 
@@ -177,8 +177,8 @@ def preload_modules(root: Path, katas: Iterable[Kata]) -> list[str]:
 
 class Worker:
     """A supervisor process kept warm between runs: pytest and the suites' libraries are imported
-    once, then every run is a fresh fork (see grader.child). A run that overruns its wall clock
-    takes the whole worker down with it; the next run starts a new one.
+    once, then every run is a fresh fork (see grader.running.child). A run that overruns its wall
+    clock takes the whole worker down with it; the next run starts a new one.
     """
 
     def __init__(self, root: Path, modules: Iterable[str] = ()) -> None:
@@ -420,7 +420,7 @@ def expected_tests(
     )
     if not collected:
         return None
-    from grader.progress import write_json_atomic  # the one atomic writer
+    from grader.learning.progress import write_json_atomic  # the one atomic writer
 
     try:
         write_json_atomic(cache, {"fingerprint": key, "tests": collected})

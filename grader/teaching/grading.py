@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader import integrity, static
 from grader.catalogue import LEVELS, Catalogue, Kata
 from grader.errors import KataError
-from grader.runner import KataResult, TestResult, run_many
+from grader.running.runner import KataResult, TestResult, run_many
+from grader.teaching import integrity, static
 
 SCHEMA = "kata/grade/v1"
 FORMATS = ("text", "json", "junit", "markdown", "classroom50")

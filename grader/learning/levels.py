@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.catalogue import Catalogue
-from grader.progress import Progress
+from grader.learning.progress import Progress
 
 
 def locked(catalogue: Catalogue, progress: Progress) -> dict[str, list[str]]:

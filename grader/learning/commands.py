@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from grader import report, workspace
 from grader.catalogue import Kata
 from grader.errors import KataError
+from grader.learning import report, workspace
 
 Echo = Callable[[str], None]
 
@@ -38,7 +38,7 @@ def start(env, kata: Kata) -> str:
 
 
 def check(env, katas: list[Kata], echo: Echo, workers=None) -> bool:
-    from grader.runner import run_many
+    from grader.running.runner import run_many
 
     root = env.catalogue.root
     for kata in katas:
@@ -114,7 +114,7 @@ def progress(env, svg=None) -> str:
     used = ", ".join(f"{slug} {n}/{len(cat.get(slug).hints)}" for slug, n in hints.items())
     lines.append(f"\nHints shown: {sum(hints.values())}" + (f" ({used})" if used else ""))
     if svg is not None:
-        from grader.html import progress_badge
+        from grader.teaching.html import progress_badge
 
         levels = [
             (level.capitalize(), sum(prog.status(k.slug) == "passed" for k in katas), len(katas))
@@ -143,7 +143,7 @@ def reset(env, katas: list[Kata]) -> str:
 
 
 def verify(env, katas: list[Kata], jobs: int | None, echo: Echo) -> bool:
-    from grader.verify import verify as run_verify
+    from grader.teaching.verify import verify as run_verify
 
     verdicts = run_verify(env.catalogue, katas, jobs)
     paint = env.paint

@@ -130,7 +130,7 @@ def watch(
         if key == "q":
             return False
         if key == "h":
-            from grader import commands
+            from grader.learning import commands
 
             with lock:
                 echo(commands.hint(env, kata))

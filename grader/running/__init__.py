@@ -1,0 +1,1 @@
+"""Running a suite: the runner, the supervisor child, the pytest plugin and the sandbox."""

@@ -1,0 +1,1 @@
+"""What teachers and authors use: grading, class grading, releases, integrity and verify."""
