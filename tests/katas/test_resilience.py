@@ -717,10 +717,8 @@ def test_an_empty_cache_passed_in_is_the_one_used(clock):
 
 @pytest.mark.task(5)
 def test_missing_cache_and_breaker_get_the_documented_defaults(monkeypatch):
-    import resilience
-
     made: list[dict] = []
-    real = resilience.TTLCache
+    real = create_app.__globals__["TTLCache"]
 
     class RecordingCache(real):  # records the arguments of the default cache
         def __init__(self, *args, **kwargs):
@@ -728,7 +726,8 @@ def test_missing_cache_and_breaker_get_the_documented_defaults(monkeypatch):
             made.append({**dict(zip(names, args, strict=False)), **kwargs})
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(resilience, "TTLCache", RecordingCache)
+    # Patch the name where create_app looks it up: the globals of its own module.
+    monkeypatch.setitem(create_app.__globals__, "TTLCache", RecordingCache)
     backend = Backend()
     backend.up = False
     app = create_app(backend.fetch, {})

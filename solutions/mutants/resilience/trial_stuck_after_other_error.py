@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _reference
 from _reference import *
+from _reference import _check_count, _check_positive
 
 
 class CircuitBreaker:
