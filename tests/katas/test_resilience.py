@@ -929,11 +929,11 @@ def test_callers_waiting_for_one_load_take_no_slot(clock):
 
 @pytest.mark.task(5)
 @pytest.mark.parametrize(("value", "error"), [
-    pytest.param(0, ValueError, id="0"),
-    pytest.param(-3, ValueError, id="-3"),
-    pytest.param(2.5, TypeError, id="2.5"),
-    pytest.param(True, TypeError, id="True"),
-    pytest.param("8", TypeError, id="'8'"),
+    pytest.param(0, ValueError, id="max_concurrent 0"),
+    pytest.param(-3, ValueError, id="max_concurrent -3"),
+    pytest.param(2.5, TypeError, id="max_concurrent 2.5"),
+    pytest.param(True, TypeError, id="max_concurrent True"),
+    pytest.param("8", TypeError, id="max_concurrent '8'"),
 ])
 def test_a_bad_max_concurrent_is_rejected(value, error):
     call_raises(error, create_app, lambda item_id: item_id, {}, max_concurrent=value)

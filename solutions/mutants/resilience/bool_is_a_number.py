@@ -1,4 +1,4 @@
-"""Accepts True as a number (bool is an int subclass): TTLCache(maxsize=1, ttl=True) is allowed."""
+"""Accepts True as a number (bool is an int subclass): TTLCache(maxsize=1, ttl=True) passes."""
 
 from __future__ import annotations
 

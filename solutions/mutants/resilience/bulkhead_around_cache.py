@@ -1,4 +1,4 @@
-"""Takes a bulkhead slot for every request, so cache hits are refused while the dependency is busy."""
+"""Takes a bulkhead slot for every request, so cache hits are refused while it is full."""
 
 from __future__ import annotations
 

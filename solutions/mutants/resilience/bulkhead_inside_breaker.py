@@ -1,4 +1,4 @@
-"""Puts the bulkhead inside the breaker, so a refusal by a full bulkhead counts as a dependency failure."""
+"""Puts the bulkhead inside the breaker, so a full bulkhead counts as a dependency failure."""
 
 from __future__ import annotations
 

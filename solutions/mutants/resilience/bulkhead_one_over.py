@@ -1,4 +1,4 @@
-"""Lets one call more than max_concurrent through the bulkhead (an off-by-one at the limit)."""
+"""Lets one call more than max_concurrent through the bulkhead (off by one at the limit)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Replaces a missing cache with `cache or TTLCache(...)`: an empty cache passed in is falsy and is silently dropped."""
+"""Defaults the cache with `cache or TTLCache(...)`, silently dropping an empty cache passed in.
+
+TTLCache defines __len__, so an empty one is falsy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Builds the default breaker with CircuitBreaker(), whose failure_types count a missing item (KeyError) as an outage."""
+"""Builds the default breaker with CircuitBreaker(), which counts a KeyError as an outage."""
 
 from __future__ import annotations
 

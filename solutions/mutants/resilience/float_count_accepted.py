@@ -1,4 +1,4 @@
-"""Checks counts with isinstance(value, int | float), so TTLCache(maxsize=2.0, ...) and retry_call(attempts=2.0) pass."""
+"""Checks counts with isinstance(value, int | float): maxsize=2.0 or attempts=2.0 passes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Has no bulkhead: every request may call the slow dependency at once (max_concurrent is ignored)."""
+"""Has no bulkhead: every request may call the slow dependency at once."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def create_app(
     breaker: CircuitBreaker | None = None,
     max_concurrent: int = 10,
 ) -> Flask:
-    bulkhead = _Bulkhead(_check_count("max_concurrent", max_concurrent))
+    _check_count("max_concurrent", max_concurrent)  # checked, then ignored
     app = Flask(__name__)
     checks = dict(checks or {})
     # `is None`, not `cache or ...`: TTLCache has __len__, so a caller's empty cache is falsy.

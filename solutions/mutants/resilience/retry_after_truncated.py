@@ -1,4 +1,4 @@
-"""Truncates retry_after to whole seconds (int()), so 6.5 s left becomes Retry-After: 6."""
+"""Truncates retry_after with int(), so 6.5 s left becomes Retry-After: 6."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Forgets to end the half-open trial when it raises an exception outside failure_types, so the breaker never closes."""
+"""Leaves the half-open trial running after an exception outside failure_types.
+
+Every later call then fails fast and the breaker never closes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Raises ValueError for every bad parameter, a wrong type included, where the README asks for TypeError."""
+"""Raises ValueError for every bad parameter, a wrong type included (README: TypeError)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Waits for the gate in a loop that never sleeps, burning a whole CPU while the request is held.
+"""Waits for the gate in a loop that never sleeps, burning a whole CPU meanwhile.
 
 The Flask app that Gunicorn serves: ``gunicorn gunicorn_deploy.app:app``."""
 
@@ -10,7 +10,8 @@ from pathlib import Path
 # import: so this module runs the reference's source with that one piece changed.
 _RIGHT = '            time.sleep(POLL_INTERVAL)\n'
 _WRONG = '            pass\n'
-_source = (Path(__file__).parents[1] / "_reference" / "app.py").read_text(encoding="utf-8")
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "app.py"
+_source = _REFERENCE.read_text(encoding="utf-8")
 if _RIGHT not in _source:
     raise RuntimeError(f"the reference no longer has {_RIGHT!r}: update this mutant")
 exec(compile(_source.replace(_RIGHT, _WRONG), __file__, "exec"))

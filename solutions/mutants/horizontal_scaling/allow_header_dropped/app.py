@@ -8,10 +8,19 @@ from pathlib import Path
 
 # This module runs the reference's source with that one piece changed.
 _CHANGES = [
-    ('        response = exc.get_response()\n        response.data = json.dumps({"message": exc.description or exc.name})\n        response.content_type = "application/json"\n        return response',
-     '        return _error(exc.code or 500, exc.description or exc.name)'),
+    (
+        (
+            '        response = exc.get_response()\n'
+            '        response.data = json.dumps({"message": exc.description o'
+            'r exc.name})\n'
+            '        response.content_type = "application/json"\n'
+            '        return response'
+        ),
+        '        return _error(exc.code or 500, exc.description or exc.name)',
+    ),
 ]
-_source = (Path(__file__).parents[1] / "_reference" / "app.py").read_text(encoding="utf-8")
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "app.py"
+_source = _REFERENCE.read_text(encoding="utf-8")
 for _right, _wrong in _CHANGES:
     if _right not in _source:
         raise RuntimeError(f"the reference no longer has {_right!r}: update this mutant")

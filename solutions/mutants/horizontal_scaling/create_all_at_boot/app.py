@@ -1,4 +1,6 @@
-"""Creates the table with metadata.create_all(), which checks then creates: two instances starting at once collide.
+"""Creates the table with metadata.create_all(), which checks and then creates.
+
+Two instances starting at once on a new database collide: the second fails to boot.
 
 A counter service whose state lives in a shared database, so any instance can answer."""
 
@@ -8,10 +10,13 @@ from pathlib import Path
 
 # This module runs the reference's source with that one piece changed.
 _CHANGES = [
-    ('    create_schema(engine)\n',
-     '    metadata.create_all(engine)\n'),
+    (
+        '    create_schema(engine)\n',
+        '    metadata.create_all(engine)\n',
+    ),
 ]
-_source = (Path(__file__).parents[1] / "_reference" / "app.py").read_text(encoding="utf-8")
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "app.py"
+_source = _REFERENCE.read_text(encoding="utf-8")
 for _right, _wrong in _CHANGES:
     if _right not in _source:
         raise RuntimeError(f"the reference no longer has {_right!r}: update this mutant")

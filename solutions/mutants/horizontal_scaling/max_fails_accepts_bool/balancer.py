@@ -1,4 +1,4 @@
-"""Checks max_fails with isinstance(max_fails, int) alone, so max_fails=True is accepted as 1.
+"""Checks max_fails with isinstance(max_fails, int) alone, so max_fails=True passes.
 
 A load balancer in process: a WSGI app that spreads requests over backend WSGI apps."""
 
@@ -8,10 +8,13 @@ from pathlib import Path
 
 # This module runs the reference's source with that one piece changed.
 _CHANGES = [
-    ('if isinstance(max_fails, bool) or not isinstance(max_fails, int):',
-     'if not isinstance(max_fails, int):'),
+    (
+        'if isinstance(max_fails, bool) or not isinstance(max_fails, int):',
+        'if not isinstance(max_fails, int):',
+    ),
 ]
-_source = (Path(__file__).parents[1] / "_reference" / "balancer.py").read_text(encoding="utf-8")
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "balancer.py"
+_source = _REFERENCE.read_text(encoding="utf-8")
 for _right, _wrong in _CHANGES:
     if _right not in _source:
         raise RuntimeError(f"the reference no longer has {_right!r}: update this mutant")

@@ -8,10 +8,13 @@ from pathlib import Path
 
 # This module runs the reference's source with that one piece changed.
 _CHANGES = [
-    ('if self._fails[name] >= self.max_fails:',
-     'if self._fails[name] > self.max_fails:'),
+    (
+        'if self._fails[name] >= self.max_fails:',
+        'if self._fails[name] > self.max_fails:',
+    ),
 ]
-_source = (Path(__file__).parents[1] / "_reference" / "balancer.py").read_text(encoding="utf-8")
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "balancer.py"
+_source = _REFERENCE.read_text(encoding="utf-8")
 for _right, _wrong in _CHANGES:
     if _right not in _source:
         raise RuntimeError(f"the reference no longer has {_right!r}: update this mutant")

@@ -1,4 +1,6 @@
-"""Re-admits a recovered backend but keeps its old failure count, so one more failure evicts it again.
+"""Re-admits a recovered backend but keeps its old failure count.
+
+One more failure then evicts it again.
 
 A load balancer in process: a WSGI app that spreads requests over backend WSGI apps."""
 
@@ -8,10 +10,17 @@ from pathlib import Path
 
 # This module runs the reference's source with that one piece changed.
 _CHANGES = [
-    ('                if ok:\n                    self._fails[name] = 0  # a fresh start for a backend that answers again',
-     '                pass'),
+    (
+        (
+            '                if ok:\n'
+            '                    self._fails[name] = 0  # a fresh start for a'
+            ' backend that answers again'
+        ),
+        '                pass',
+    ),
 ]
-_source = (Path(__file__).parents[1] / "_reference" / "balancer.py").read_text(encoding="utf-8")
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "balancer.py"
+_source = _REFERENCE.read_text(encoding="utf-8")
 for _right, _wrong in _CHANGES:
     if _right not in _source:
         raise RuntimeError(f"the reference no longer has {_right!r}: update this mutant")

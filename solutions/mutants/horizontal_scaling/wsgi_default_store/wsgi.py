@@ -1,4 +1,4 @@
-"""Falls back to a local SQLite file when STORE_URL is missing, so every instance gets its own database.
+"""Falls back to a local SQLite file without STORE_URL: each instance gets its own database.
 
 The entry point Gunicorn imports: ``gunicorn horizontal_scaling.wsgi:app``."""
 
@@ -8,10 +8,17 @@ from pathlib import Path
 
 # This module runs the reference's source with that one piece changed.
 _CHANGES = [
-    ('store_url = os.environ.get(STORE_ENV)\nif not store_url:',
-     'store_url = os.environ.get(STORE_ENV) or "sqlite:///counters.db"\nif not store_url:'),
+    (
+        'store_url = os.environ.get(STORE_ENV)\nif not store_url:',
+        (
+            'store_url = os.environ.get(STORE_ENV) or "sqlite:///counters.db"'
+            '\n'
+            'if not store_url:'
+        ),
+    ),
 ]
-_source = (Path(__file__).parents[1] / "_reference" / "wsgi.py").read_text(encoding="utf-8")
+_REFERENCE = Path(__file__).parents[1] / "_reference" / "wsgi.py"
+_source = _REFERENCE.read_text(encoding="utf-8")
 for _right, _wrong in _CHANGES:
     if _right not in _source:
         raise RuntimeError(f"the reference no longer has {_right!r}: update this mutant")
