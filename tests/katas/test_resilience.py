@@ -115,7 +115,8 @@ def json_error(response, status: int, what: str) -> dict:
         f"{what} returned {response.status_code} {text!r}; expected {status}"
     )
     body = response.get_json(silent=True)
-    assert isinstance(body, dict) and set(body) == {"error"} and isinstance(body["error"], str), (
+    assert isinstance(body, dict) and set(body) == {"error"} and isinstance(body["error"], str) \
+        and body["error"].strip(), (
         f"{what} returned the body {text!r} (Content-Type {response.content_type!r}); expected "
         'JSON {"error": "..."}'
     )
@@ -371,6 +372,28 @@ def test_a_threshold_of_one_opens_on_the_first_failure(clock):
 
 
 @pytest.mark.task(3)
+def test_the_default_breaker_opens_after_5_failures_for_30_seconds(clock):
+    breaker = CircuitBreaker(clock=clock)
+    for _ in range(4):
+        trip(breaker, Boom())
+    assert breaker.state == State.CLOSED, (
+        f"CircuitBreaker() after 4 failures is {breaker.state!r}; expected closed (the default "
+        "failure_threshold is 5)"
+    )
+    trip(breaker, Boom())
+    assert breaker.state == State.OPEN, (
+        f"CircuitBreaker() after 5 failures is {breaker.state!r}; expected open"
+    )
+    clock.advance(29.9)
+    assert breaker.state == State.OPEN, "CircuitBreaker() left 'open' before 30 s"
+    clock.advance(0.1)
+    assert breaker.state == State.HALF_OPEN, (
+        f"CircuitBreaker() 30 s after opening is {breaker.state!r}; expected half_open (the "
+        "default reset_timeout is 30.0)"
+    )
+
+
+@pytest.mark.task(3)
 def test_an_open_breaker_fails_fast_without_calling_the_function(clock):
     breaker = CircuitBreaker(failure_threshold=1, reset_timeout=10.0, clock=clock)
     trip(breaker, Boom())
@@ -386,7 +409,13 @@ def test_an_open_breaker_fails_fast_without_calling_the_function(clock):
         f"opened at t=0 with reset_timeout 10, called at t=6.5: retry_after is "
         f"{refused.retry_after!r}; expected 3.5"
     )
-    clock.advance(3.499)
+    clock.advance(3.25)
+    refused = open_call(breaker, "9.75 s after opening (reset_timeout 10)")
+    assert refused.retry_after == pytest.approx(0.25), (
+        f"opened at t=0 with reset_timeout 10, called at t=9.75: retry_after is "
+        f"{refused.retry_after!r}; expected 0.25 (the seconds left, not rounded)"
+    )
+    clock.advance(0.249)
     assert breaker.state == State.OPEN, "the breaker left 'open' before reset_timeout passed"
 
 
@@ -901,6 +930,30 @@ def test_a_full_bulkhead_refuses_at_once_without_calling_the_dependency(clock):
 
 
 @pytest.mark.task(5)
+def test_the_default_bulkhead_lets_10_loads_run_at_once(clock):
+    gate = Gate()
+    app = create_app(gate.fetch, {}, cache=TTLCache(maxsize=64, ttl=30.0, clock=clock))
+    results: dict = {}
+    threads = []
+    try:
+        for item in range(1, 11):
+            threads.append(get_in_thread(app, f"/items/{item}", results))
+            assert gate.entered.acquire(timeout=3), (
+                f"GET /items/{item} never reached fetch_item with {item - 1} loads in flight; "
+                "the default max_concurrent is 10"
+            )
+        json_error(app.test_client().get("/items/11"), 503,
+                   "GET /items/11 with 10 loads in flight (default max_concurrent=10)")
+    finally:
+        gate.release.set()
+        for thread in threads:
+            thread.join(5)
+    assert len(results) == 10 and all(status == 200 for status, _ in results.values()), (
+        f"the 10 loads in flight answered {results!r}"
+    )
+
+
+@pytest.mark.task(5)
 def test_callers_waiting_for_one_load_take_no_slot(clock):
     gate = Gate()
     app = create_app(gate.fetch, {}, cache=TTLCache(maxsize=8, ttl=30.0, clock=clock),
@@ -1017,7 +1070,11 @@ def test_unknown_paths_do_not_create_a_series_per_path(service):
         f"raw paths became label values: {sorted(filter(None, routes))}; an attacker can create "
         "unlimited series — label unmatched requests with one fixed route value"
     )
-    assert value_of(metrics, "http_requests_total", status="404") == 5
+    got = value_of(metrics, "http_requests_total", route="unmatched", status="404")
+    assert got == 5, (
+        f"http_requests_total{{route='unmatched', status='404'}} is {got!r} after 5 requests "
+        f"to unknown paths; expected 5. Routes seen: {sorted(filter(None, routes))}"
+    )
 
 
 @pytest.mark.task(6)
