@@ -243,21 +243,52 @@ def test_slow_gives_up_after_its_timeout_when_the_gate_stays_closed(tmp_path: Pa
         f"GET /slow?timeout=0.1 with the gate closed returned {resp.get_json()!r}; "
         f"expected released False"
     )
-    assert 0.09 <= took < 2, f"GET /slow?timeout=0.1 took {took:.2f} s; expected about 0.1 s"
+    assert 0.09 <= took < 0.6, (
+        f"GET /slow?timeout=0.1 took {took:.2f} s; expected about 0.1 s (look at the gate every "
+        "few milliseconds, not every second)"
+    )
 
 
 @pytest.mark.task(1)
-def test_slow_sleeps_between_checks_instead_of_burning_a_cpu(tmp_path: Path) -> None:
+def test_slow_returns_soon_after_the_gate_opens_during_the_wait(tmp_path: Path) -> None:
+    gate = tmp_path / "gate"
+    client = create_app(gate).test_client()
+    opener = threading.Timer(0.2, gate.touch)
+    began = time.monotonic()
+    opener.start()
+    try:
+        resp = client.get("/slow?timeout=5")
+    finally:
+        opener.cancel()
+    took = time.monotonic() - began
+    assert resp.status_code == 200 and resp.get_json() == {"pid": os.getpid(), "released": True}, (
+        f"GET /slow?timeout=5 with the gate created after 0.2 s returned {resp.status} "
+        f"{resp.get_data()[:200]!r}; expected 200 and released True"
+    )
+    assert took < 0.8, (
+        f"GET /slow?timeout=5 returned {took:.2f} s after it began, although the gate appeared "
+        "after 0.2 s; it should notice within a few milliseconds"
+    )
+
+
+@pytest.mark.task(1)
+@pytest.mark.timeout(20)
+def test_slow_waits_5_seconds_by_default_sleeping_between_checks(tmp_path: Path) -> None:
     client = create_app(tmp_path / "never-created").test_client()
     client.get("/health")  # warm up: the first request pays for imports
     wall, cpu = time.monotonic(), time.process_time()
-    resp = client.get("/slow?timeout=0.4")
+    resp = client.get("/slow")
     wall, cpu = time.monotonic() - wall, time.process_time() - cpu
-    assert resp.status_code == 200, f"GET /slow?timeout=0.4 returned {resp.status}"
+    assert resp.status_code == 200 and resp.get_json() == {"pid": os.getpid(), "released": False}, (
+        f"GET /slow (no ?timeout, gate closed) returned {resp.status} {resp.get_data()[:200]!r}; "
+        "expected 200 and released False"
+    )
+    assert 4.95 <= wall < 5.9, (
+        f"GET /slow without ?timeout gave up after {wall:.2f} s; expected the default 5 s"
+    )
     assert cpu < 0.1 * wall, (
-        f"GET /slow?timeout=0.4 kept this process busy for {cpu:.2f} s of CPU in {wall:.2f} s; "
-        "a waiting worker should sleep a few milliseconds between two looks at the gate file, "
-        "not spin"
+        f"GET /slow kept this process busy for {cpu:.2f} s of CPU in {wall:.2f} s; a waiting "
+        "worker should sleep a few milliseconds between two looks at the gate file, not spin"
     )
 
 
