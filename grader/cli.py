@@ -249,13 +249,26 @@ def reset(env: Env, slugs: tuple[str, ...], all_: bool) -> None:
 @main.command()
 @click.argument("slugs", nargs=-1)
 @jobs_option
+@click.option("--mutation", is_flag=True,
+              help="The mutation gate instead: mechanical mutants of each solution must fail.")
+@click.option("--changed", is_flag=True,
+              help="With --mutation: run only the katas whose checked-in score is out of date.")
+@click.option("--record", is_flag=True,
+              help="With --mutation: write each measured score to the kata's _mutation.toml.")
 @pass_env
-def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
+def verify(env: Env, slugs: tuple[str, ...], jobs: int | None, mutation: bool, changed: bool,
+           record: bool) -> None:
     """Prove katas sound: tests fail on the stub, pass on the solution, reject each mutant."""
     from grader.learning import commands
 
+    if (changed or record) and not mutation:
+        raise click.UsageError("--changed and --record go with --mutation")
     katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
-    sys.exit(0 if commands.verify(env, katas, jobs, echo=click.echo) else 1)
+    if mutation:
+        ok = commands.verify_mutation(env, katas, jobs, changed, record, echo=click.echo)
+    else:
+        ok = commands.verify(env, katas, jobs, echo=click.echo)
+    sys.exit(0 if ok else 1)
 
 
 @main.command()

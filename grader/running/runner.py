@@ -100,6 +100,7 @@ def pytest_args(
     report: Path,
     collect_only: bool = False,
     extra: tuple[Path, ...] = (),
+    exitfirst: bool = False,
 ) -> list[str]:
     """Every pytest option of a graded run, fixed here: no configuration file is read."""
     args = [
@@ -139,6 +140,8 @@ def pytest_args(
     ]
     if collect_only:
         args.append("--collect-only")
+    if exitfirst:  # mutation runs: one failing test is enough to kill a mutant
+        args.append("--exitfirst")
     return args
 
 
@@ -301,6 +304,7 @@ class Worker:
         tree: str,
         collect_only: bool = False,
         extra: tuple[Path, ...] = (),
+        exitfirst: bool = False,
     ) -> Outcome:
         """One run of ``kata``'s suite on ``tree``; returns what it sent and how it ended."""
         if self.retired:
@@ -312,10 +316,11 @@ class Worker:
         request = {
             "run": self.runs,
             "memory_mb": kata.limits.memory_mb,
-            "args": pytest_args(self.root, kata, name, f"fd:{self.fd}", collect_only, extra),
+            "args": pytest_args(
+                self.root, kata, name, f"fd:{self.fd}", collect_only, extra, exitfirst
+            ),
             **layout,
         }
-        self.receiver.reset()
         try:
             self.proc.stdin.write(json.dumps(request).encode() + b"\n")
             self.proc.stdin.flush()
@@ -333,8 +338,11 @@ class Worker:
     def _read(self, run: int, wall_clock: float) -> tuple[Outcome, bool]:
         """Records until the supervisor says the run ended, the wall clock runs out, or the
         worker dies. Returns the outcome and whether this worker must not serve another run."""
+        from grader.running.channel import MAX_BYTES, MAX_RECORDS
+
         outcome = Outcome()
         suite: int | None = None
+        kept = kept_bytes = 0
         deadline = time.monotonic() + wall_clock
         watched = [self.sock, self.proc.stdout]
         while True:
@@ -363,9 +371,12 @@ class Worker:
                 if message.pid == self.supervisor if message.pid is not None else event == "exit":
                     if event == "exit" and record.get("run") == run:
                         outcome.records.append({**record, "_from": "supervisor"})
-                        if self.receiver.flooded:
-                            outcome.tampered.append("the run flooded the result channel")
                         return outcome, bool(record.get("dirty"))
+                    continue
+                kept, kept_bytes = kept + 1, kept_bytes + message.size
+                if kept > MAX_RECORDS or kept_bytes > MAX_BYTES:  # read on, keep nothing more
+                    if "the run flooded the result channel" not in outcome.tampered:
+                        outcome.tampered.append("the run flooded the result channel")
                     continue
                 if suite is None and event == "begin" and record.get("run") == run:
                     suite = message.pid  # sent by the forked child before any of the run's code
@@ -549,20 +560,24 @@ def judge(
 
 
 def _forgeries(wanted, suite, collected, finished, phases) -> list[str]:
-    """What the plugin's watch and the code digests say, compared with the pristine suite."""
+    """What the plugin's watch and the code digests say, compared with the pristine suite.
+    A genuine run of a suite that collected tests always carries the digests."""
     found = []
     for record in (collected, finished):
-        if record is None:
-            continue
-        found += [f"in-process tampering: {p}" for p in record.get("integrity", [])]
-        if suite and record.get("suite") not in (None, suite):
-            found.append("the test module's functions differ from the pristine suite's")
+        if record is not None:
+            found += [f"in-process tampering: {p}" for p in record.get("integrity", [])]
+    ran = bool(collected and collected.get("tests"))
+    if suite and ran and any(r is not None and r.get("suite") != suite
+                             for r in (collected, finished)):
+        found.append("the test module's functions differ from the pristine suite's")
     codes = {t["name"]: t.get("code") for t in wanted}
     for name, seen in phases.items():
-        call = seen.get("call", {})
+        call = seen.get("call")
         want = codes.get(name)
-        got = {call.get("code"), call.get("code_after")} - {None}
-        if want and got and got != {want}:
+        if call is None:
+            continue
+        got = {call.get("code"), call.get("code_after")}
+        if want and got != {want}:
             found.append(f"{_short(name)}: the code that ran is not the pristine test's")
         found += [f"{_short(name)}: {t}" for t in call.get("traced", [])]
     return found
@@ -688,8 +703,11 @@ def run_kata(
     expected: list[dict] | dict | None = None,
     extra: tuple[Path, ...] = (),
     worker: Worker | None = None,
+    exitfirst: bool = False,
 ) -> KataResult:
-    """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count."""
+    """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count.
+
+    ``exitfirst`` stops at the first failing test (the tests after it are reported missing)."""
     started = time.monotonic()
     if expected is None:
         expected = expected_tests(root, kata, extra, worker)
@@ -700,7 +718,7 @@ def run_kata(
             f"the pristine suite {kata.test_file} collects no tests; run `kata verify` to see why",
         )
     with _borrow(root, kata, worker) as w:
-        outcome = w.run(kata, tree, extra=extra)
+        outcome = w.run(kata, tree, extra=extra, exitfirst=exitfirst)
     result = judge(kata.slug, outcome.records, expected, outcome)
     result.duration = time.monotonic() - started
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
+import re
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -104,10 +105,41 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> dict
                 f"{short(test['name'])} is marked task {test['task']}, "
                 f"which {kata.readme} has no '## Task {test['task']}' for"
             )
+    problems.extend(automatic_ids(root, kata, expected["tests"]))
     passing = [t for t in stub.tests if t.status == "passed"]
     verdict.stub = f"{len(stub.tests) - len(passing)}/{len(stub.tests)} fail"
     problems.extend(f"{short(t.name)} passes on the stub: it grades nothing" for t in passing)
     return expected
+
+
+def automatic_ids(root: Path, kata: Kata, expected: list[dict]) -> list[str]:
+    """Tests whose parametrize id is pytest's fallback, which tells the learner nothing: an
+    argument name and a number (``config0``, ``kwargs3``), ``<lambda>``, or an empty part."""
+    try:
+        tree = ast.parse((root / kata.test_file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return []
+    names = set()  # what pytest may name an automatic id after: parameters and fixtures
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+            names.update(a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                         *node.args.kwonlyargs))
+    problems = []
+    for test in expected:
+        name = short(test["name"])
+        params = name.partition("[")[2].removesuffix("]")
+        if "[" not in name:
+            continue
+        for part in params.split("-"):
+            if not part or "<lambda>" in part or any(
+                part[:i] in names and part[i:].isdigit() for i in range(1, len(part))
+            ):
+                problems.append(
+                    f"{name}: {part!r} is an id pytest made up; name each case with "
+                    "ids=[...] or pytest.param(..., id=...)")
+                break
+    return problems
 
 
 def judge_solution(verdict: Verdict, solved: KataResult) -> None:
@@ -144,14 +176,50 @@ def static_problems(root: Path, kata: Kata) -> list[str]:
     if not readme.is_file():
         return [f"no README at {kata.readme}"]
     text = readme.read_text(encoding="utf-8")
-    if not text.rstrip().endswith(f"kata check {kata.slug}`."):
-        problems.append(f"{kata.readme} must end with: Run `kata check {kata.slug}`.")
+    problems.extend(f"{kata.readme} {p}" for p in readme_ending_problems(text, kata.slug))
     if _plain(kata.question) not in _plain(text):
         problems.append(f"{kata.readme} does not quote the catalogue's question")
     if not readme_tasks(root, kata):
         problems.append(f"{kata.readme} has no '## Task 1 — ...' headings")
     if shadows_installed(kata.slug):
         problems.append(f"the slug {kata.slug!r} shadows an installed package or module")
+    return problems
+
+
+# After the tasks: the run line, then optionally "## Going further", then "## Sources" (last).
+ENDING = ("Going further", "Sources")
+MIN_SOURCES = 2
+
+
+def readme_ending_problems(text: str, slug: str) -> list[str]:
+    """The end of a README: ``Run `kata check <slug>`.`` as the last line before ``## Going
+    further`` (optional) and ``## Sources`` (required, last, at least two https:// links)."""
+    run_line = f"Run `kata check {slug}`."
+    lines, headings, fenced = text.splitlines(), [], False
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            headings.append((number, line[3:].strip()))
+    cut = next((n for n, title in headings if title in ENDING), len(lines))
+    before = [line.strip() for line in lines[:cut] if line.strip()]
+    tail = [title for n, title in headings if n >= cut]
+    problems = []
+    if not before or before[-1] != run_line:
+        where = f"'## {tail[0]}'" if tail else "the end"
+        problems.append(f"must have the line {run_line} last before {where}")
+    if "Sources" not in tail:
+        problems.append(f"must end with a '## Sources' section (at least {MIN_SOURCES} https:// "
+                        "links)")
+    elif tail not in (["Sources"], ["Going further", "Sources"]):
+        problems.append(f"may have only '## Going further' and then '## Sources' after {run_line}"
+                        f" (found {', '.join(f'## {t}' for t in tail)})")
+    else:
+        sources = "\n".join(lines[headings[-1][0] + 1 :])
+        links = len(set(re.findall(r"https://[^\s)>\]]+", sources)))
+        if links < MIN_SOURCES:
+            problems.append(f"has {links} https:// link(s) under '## Sources'; "
+                            f"at least {MIN_SOURCES} needed")
     return problems
 
 
