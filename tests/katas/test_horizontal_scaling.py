@@ -386,10 +386,8 @@ def test_round_robin_visits_backends_in_order(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.task(2)
-def test_the_balancer_is_itself_a_valid_wsgi_app() -> None:
-    lb = LoadBalancer(fakes("a"))
-    environ = EnvironBuilder(path="/x", method="PUT", data=b"payload").get_environ()
+def validated_call(lb: LoadBalancer, environ: dict, what: str) -> tuple[str, bytes]:
+    """Call the balancer under wsgiref's validator; return the status line and the body."""
     seen: dict = {}
 
     def start_response(status, headers, exc_info=None):
@@ -403,11 +401,31 @@ def test_the_balancer_is_itself_a_valid_wsgi_app() -> None:
             body = b"".join(result)
             result.close()
         except (AssertionError, WSGIWarning) as exc:
-            pytest.fail(f"wsgiref.validate rejected the LoadBalancer: {exc}")
-    assert seen["status"].startswith("200"), f"PUT /x through the balancer: {seen['status']!r}"
+            pytest.fail(f"wsgiref.validate rejected the LoadBalancer's answer to {what}: {exc}")
+    return seen["status"], body
+
+
+@pytest.mark.task(2)
+def test_the_balancer_is_itself_a_valid_wsgi_app() -> None:
+    lb = LoadBalancer(fakes("a"))
+    environ = EnvironBuilder(path="/x", method="PUT", data=b"payload").get_environ()
+    status, body = validated_call(lb, environ, "PUT /x")
+    assert status.startswith("200"), f"PUT /x through the balancer: {status!r}"
     assert json.loads(body) == {"backend": "a", "body": "payload"}, (
         f"PUT /x with body b'payload' reached the backend as {body!r}"
     )
+
+
+@pytest.mark.task(2)
+def test_the_balancers_own_errors_are_valid_wsgi_too() -> None:
+    backends = fakes("a")
+    backends["a"].down = True
+    lb = LoadBalancer(backends, max_fails=1)
+    status, _ = validated_call(lb, EnvironBuilder(path="/x").get_environ(), "GET /x (a is down)")
+    assert status.startswith("502"), f"GET /x with every backend down started {status!r}"
+    status, _ = validated_call(lb, EnvironBuilder(path="/x").get_environ(),
+                               "GET /x (no healthy backend)")
+    assert status.startswith("503"), f"GET /x with no healthy backend started {status!r}"
 
 
 @pytest.mark.task(2)
