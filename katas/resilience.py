@@ -32,7 +32,7 @@ class TTLCache:
         """maxsize: an int >= 1; ttl: a finite int or float > 0.
 
         A wrong type (a str, a float maxsize, any bool) -> TypeError; the right type out of
-        range (0, -1, nan, inf) -> ValueError.
+        range (0, -1, nan, inf) -> ValueError. The message names the parameter.
         """
         raise NotImplementedError("Task 1: TTLCache")
 

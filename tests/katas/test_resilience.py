@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from kata_support import call_raises, expect_raises
+from kata_support import call_raises, describe_call, expect_raises
 from prometheus_client.parser import text_string_to_metric_families
 from resilience import (
     CircuitBreaker,
@@ -108,6 +108,17 @@ def trip(breaker, exc: BaseException) -> None:
         breaker.call(failing(exc))
 
 
+def call_refuses(error, parameter: str, func, /, *args, **kwargs) -> BaseException:
+    """``call_raises``, and the message must name the bad parameter (never a bare TypeError())."""
+    raised = call_raises(error, func, *args, **kwargs)
+    call = describe_call(func, args, kwargs)
+    assert parameter in str(raised), (
+        f"{call} raised {type(raised).__name__}({str(raised)!r}); the message should name "
+        f"the parameter {parameter!r} and say what was wrong with it"
+    )
+    return raised
+
+
 def json_error(response, status: int, what: str) -> dict:
     """Check an error response: this status, a JSON body that is exactly {"error": "..."}."""
     text = response.get_data(as_text=True)[:300]
@@ -184,6 +195,21 @@ def test_an_entry_expires_ttl_seconds_after_it_was_written_by_the_injected_clock
 
 
 @pytest.mark.task(1)
+def test_len_stops_counting_an_entry_at_the_moment_it_expires(clock):
+    cache = TTLCache(maxsize=4, ttl=10.0, clock=clock)
+    cache.set("old", 1)
+    clock.advance(4)
+    cache.set("new", 2)
+    clock.advance(5.999)
+    assert len(cache) == 2, f"len(cache) is {len(cache)} with entries 9.999 s and 5.999 s old"
+    clock.advance(0.001)  # "old" is now exactly 10 s old: expired, although nobody read it
+    assert len(cache) == 1, (
+        f"len(cache) is {len(cache)} when one of two entries is exactly ttl seconds old; "
+        "expected 1 (alive only while clock() < written_at + ttl)"
+    )
+
+
+@pytest.mark.task(1)
 def test_a_full_cache_evicts_the_least_recently_used_entry(clock):
     cache = TTLCache(maxsize=3, ttl=100.0, clock=clock)
     for key in "abc":
@@ -216,23 +242,23 @@ def test_overwriting_a_key_replaces_the_value_and_restarts_its_ttl(clock):
 
 
 @pytest.mark.task(1)
-@pytest.mark.parametrize(("maxsize", "ttl", "error"), [
-    pytest.param(0, 10, ValueError, id="maxsize 0"),
-    pytest.param(-1, 10, ValueError, id="maxsize -1"),
-    pytest.param(2.5, 10, TypeError, id="maxsize 2.5"),
-    pytest.param(2.0, 10, TypeError, id="maxsize 2.0 (a float)"),
-    pytest.param(True, 10, TypeError, id="maxsize True"),
-    pytest.param("3", 10, TypeError, id="maxsize '3'"),
-    pytest.param(3, 0, ValueError, id="ttl 0"),
-    pytest.param(3, -1, ValueError, id="ttl -1"),
-    pytest.param(3, math.nan, ValueError, id="ttl nan"),
-    pytest.param(3, math.inf, ValueError, id="ttl inf"),
-    pytest.param(3, "10", TypeError, id="ttl '10'"),
-    pytest.param(3, True, TypeError, id="ttl True"),
-    pytest.param(3, None, TypeError, id="ttl None"),
+@pytest.mark.parametrize(("maxsize", "ttl", "error", "bad"), [
+    pytest.param(0, 10, ValueError, "maxsize", id="maxsize 0"),
+    pytest.param(-1, 10, ValueError, "maxsize", id="maxsize -1"),
+    pytest.param(2.5, 10, TypeError, "maxsize", id="maxsize 2.5"),
+    pytest.param(2.0, 10, TypeError, "maxsize", id="maxsize 2.0 (a float)"),
+    pytest.param(True, 10, TypeError, "maxsize", id="maxsize True"),
+    pytest.param("3", 10, TypeError, "maxsize", id="maxsize '3'"),
+    pytest.param(3, 0, ValueError, "ttl", id="ttl 0"),
+    pytest.param(3, -1, ValueError, "ttl", id="ttl -1"),
+    pytest.param(3, math.nan, ValueError, "ttl", id="ttl nan"),
+    pytest.param(3, math.inf, ValueError, "ttl", id="ttl inf"),
+    pytest.param(3, "10", TypeError, "ttl", id="ttl '10'"),
+    pytest.param(3, True, TypeError, "ttl", id="ttl True"),
+    pytest.param(3, None, TypeError, "ttl", id="ttl None"),
 ])
-def test_bad_cache_parameters_are_rejected(maxsize, ttl, error):
-    call_raises(error, TTLCache, maxsize=maxsize, ttl=ttl)
+def test_bad_cache_parameters_are_rejected(maxsize, ttl, error, bad):
+    call_refuses(error, bad, TTLCache, maxsize=maxsize, ttl=ttl)
 
 
 @pytest.mark.task(1)
@@ -327,6 +353,52 @@ def test_concurrent_callers_for_one_key_share_a_single_load(clock):
     assert loads == ["hot"], (
         f"4 concurrent get_or_load('hot') calls ran the loader {len(loads)} times; expected once "
         "(callers arriving during a load should wait for it: no cache stampede)"
+    )
+
+
+@pytest.mark.task(2)
+def test_callers_waiting_for_a_load_that_fails_are_not_left_waiting(clock):
+    cache = TTLCache(maxsize=8, ttl=30.0, clock=clock)
+    started, release = threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def failing_loader(key):
+        started.set()
+        release.wait(2)
+        raise Boom("the database went away")
+
+    def first():
+        try:
+            outcomes["first"] = cache.get_or_load("k", failing_loader)
+        except Boom as exc:
+            outcomes["first"] = exc
+
+    def second():
+        try:
+            outcomes["second"] = cache.get_or_load("k", lambda key: "loaded by the second caller")
+        except Boom as exc:
+            outcomes["second"] = exc
+
+    one = threading.Thread(target=first, daemon=True)
+    one.start()
+    assert started.wait(2), "the first get_or_load never called the loader"
+    two = threading.Thread(target=second, daemon=True)
+    two.start()
+    time.sleep(0.1)  # the second caller is now waiting for the first one's load
+    release.set()
+    one.join(2)
+    two.join(2)
+    assert isinstance(outcomes.get("first"), Boom), (
+        f"the caller whose loader raised got {outcomes.get('first')!r}; expected the Boom itself"
+    )
+    assert not two.is_alive(), (
+        "a caller that was waiting for a load that then failed is still waiting 2 s later; "
+        "it must be woken up (with that error, or to load the key itself)"
+    )
+    assert isinstance(outcomes.get("second"), Boom) or (
+        outcomes.get("second") == "loaded by the second caller"), (
+        f"the waiting caller got {outcomes.get('second')!r}; expected the first load's Boom or "
+        "its own loader's value"
     )
 
 
@@ -470,6 +542,10 @@ def test_half_open_lets_only_one_trial_call_through_at_a_time(clock):
     assert len(inner) == 1 and isinstance(inner[0], CircuitOpenError), (
         f"a call made during the half-open trial got {inner!r}; expected CircuitOpenError"
     )
+    assert inner[0].retry_after == 0.0, (
+        f"a call refused during the half-open trial got retry_after={inner[0].retry_after!r}; "
+        "expected 0.0 (the trial may decide at any moment)"
+    )
     assert breaker.state == State.CLOSED
 
 
@@ -511,21 +587,32 @@ def test_a_trial_that_raises_something_else_leaves_the_breaker_half_open(clock):
 
 
 @pytest.mark.task(3)
-@pytest.mark.parametrize(("threshold", "timeout", "error"), [
-    pytest.param(0, 10, ValueError, id="threshold 0"),
-    pytest.param(-2, 10, ValueError, id="threshold -2"),
-    pytest.param(1.5, 10, TypeError, id="threshold 1.5"),
-    pytest.param(True, 10, TypeError, id="threshold True"),
-    pytest.param("3", 10, TypeError, id="threshold '3'"),
-    pytest.param(3, 0, ValueError, id="reset_timeout 0"),
-    pytest.param(3, -5, ValueError, id="reset_timeout -5"),
-    pytest.param(3, math.nan, ValueError, id="reset_timeout nan"),
-    pytest.param(3, math.inf, ValueError, id="reset_timeout inf"),
-    pytest.param(3, True, TypeError, id="reset_timeout True"),
-    pytest.param(3, "30", TypeError, id="reset_timeout '30'"),
+@pytest.mark.parametrize(("threshold", "timeout", "error", "bad"), [
+    pytest.param(0, 10, ValueError, "failure_threshold",
+                 id="failure_threshold 0"),
+    pytest.param(-2, 10, ValueError, "failure_threshold",
+                 id="failure_threshold -2"),
+    pytest.param(1.5, 10, TypeError, "failure_threshold",
+                 id="failure_threshold 1.5"),
+    pytest.param(True, 10, TypeError, "failure_threshold",
+                 id="failure_threshold True"),
+    pytest.param("3", 10, TypeError, "failure_threshold",
+                 id="failure_threshold '3'"),
+    pytest.param(3, 0, ValueError, "reset_timeout",
+                 id="reset_timeout 0"),
+    pytest.param(3, -5, ValueError, "reset_timeout",
+                 id="reset_timeout -5"),
+    pytest.param(3, math.nan, ValueError, "reset_timeout",
+                 id="reset_timeout nan"),
+    pytest.param(3, math.inf, ValueError, "reset_timeout",
+                 id="reset_timeout inf"),
+    pytest.param(3, True, TypeError, "reset_timeout",
+                 id="reset_timeout True"),
+    pytest.param(3, "30", TypeError, "reset_timeout",
+                 id="reset_timeout '30'"),
 ])
-def test_bad_breaker_parameters_are_rejected(threshold, timeout, error):
-    call_raises(error, CircuitBreaker, failure_threshold=threshold, reset_timeout=timeout)
+def test_bad_breaker_parameters_are_rejected(threshold, timeout, error, bad):
+    call_refuses(error, bad, CircuitBreaker, failure_threshold=threshold, reset_timeout=timeout)
 
 
 # --- Task 4 ------------------------------------------------------------------------------------
@@ -642,7 +729,9 @@ def test_bad_retry_parameters_are_rejected_before_calling(kwargs, error):
         calls.append(1)
         return "called"
 
-    call_raises(error, retry_call, func, sleep=FakeClock().sleep, rng=random.Random(1), **kwargs)
+    (bad,) = kwargs
+    call_refuses(error, bad, retry_call, func, sleep=FakeClock().sleep, rng=random.Random(1),
+                 **kwargs)
     assert calls == [], f"retry_call(..., {kwargs}) called the function before rejecting"
 
 
@@ -774,7 +863,7 @@ def test_missing_cache_and_breaker_get_the_documented_defaults(monkeypatch):
         f"the default breaker let {len(backend.calls)} calls reach a dead backend; expected it "
         "to open after 5 (failure_threshold=5)"
     )
-    assert refused.headers.get("Retry-After") in ("30", "29"), (
+    assert refused.headers.get("Retry-After") == "30", (
         f"the default breaker's Retry-After is {refused.headers.get('Retry-After')!r}; expected "
         "'30' (reset_timeout=30.0)"
     )
@@ -857,6 +946,8 @@ def test_a_down_dependency_gives_503_then_fails_fast_with_retry_after(service, c
 class Gate:
     """A fetch_item that holds every call until released, and counts the calls in flight."""
 
+    fail = False  # raise Boom instead of answering, once released
+
     def __init__(self) -> None:
         self.release = threading.Event()
         self.lock = threading.Lock()
@@ -868,6 +959,8 @@ class Gate:
             self.calls.append(item_id)
         self.entered.release()
         self.release.wait(3)
+        if self.fail:
+            raise Boom("still down")
         return f"item {item_id}"
 
 
@@ -926,6 +1019,39 @@ def test_a_full_bulkhead_refuses_at_once_without_calling_the_dependency(clock):
     assert again.status_code == 200, (
         f"GET /items/3 once the bulkhead had room again returned {again.status_code}; the slots "
         "must be given back after each load"
+    )
+
+
+@pytest.mark.task(5)
+def test_a_request_during_the_half_open_trial_gets_503_with_retry_after_1(clock):
+    gate = Gate()
+    breaker = CircuitBreaker(failure_threshold=1, reset_timeout=10.0,
+                             failure_types=(ConnectionError,), clock=clock)
+    app = create_app(gate.fetch, {}, cache=TTLCache(maxsize=8, ttl=30.0, clock=clock),
+                     breaker=breaker)
+    gate.fail = True
+    gate.release.set()
+    json_error(app.test_client().get("/items/1"), 503, "GET /items/1 with the backend down")
+    assert breaker.state == State.OPEN
+    gate.entered.acquire(timeout=1)  # that call's entry: the next one is the trial's
+    clock.advance(10)
+    gate.release.clear()
+    gate.fail = False
+    results: dict = {}
+    trial = get_in_thread(app, "/items/2", results)  # the half-open trial, held by the gate
+    try:
+        assert gate.entered.acquire(timeout=3), "the half-open trial never reached fetch_item"
+        refused = app.test_client().get("/items/3")
+        json_error(refused, 503, "GET /items/3 while the half-open trial is running")
+        assert refused.headers.get("Retry-After") == "1", (
+            f"GET /items/3 during the trial had Retry-After {refused.headers.get('Retry-After')!r};"
+            " expected '1' (retry_after 0.0, rounded up to at least 1)"
+        )
+    finally:
+        gate.release.set()
+        trial.join(5)
+    assert results.get("/items/2") == (200, {"id": 2, "item": "item 2"}), (
+        f"the trial GET /items/2 answered {results.get('/items/2')!r}"
     )
 
 
@@ -989,7 +1115,8 @@ def test_callers_waiting_for_one_load_take_no_slot(clock):
     pytest.param("8", TypeError, id="max_concurrent '8'"),
 ])
 def test_a_bad_max_concurrent_is_rejected(value, error):
-    call_raises(error, create_app, lambda item_id: item_id, {}, max_concurrent=value)
+    call_refuses(error, "max_concurrent", create_app, lambda item_id: item_id, {},
+                 max_concurrent=value)
 
 
 @pytest.mark.task(5)
