@@ -27,7 +27,8 @@ class LoadBalancer:
 
         Empty ``backends`` or an unknown ``strategy`` -> ``ValueError``; a name that is not a
         non-empty str or a backend that is not callable -> ``TypeError``. ``max_fails``: an
-        int >= 1 (a bool or another type -> ``TypeError``, below 1 -> ``ValueError``).
+        int >= 1 (a bool or another type -> ``TypeError``, below 1 -> ``ValueError``). Each
+        message names what was wrong: the parameter, or the backend by its name.
         """
         raise NotImplementedError("Task 2: set up the balancer")
 

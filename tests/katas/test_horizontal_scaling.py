@@ -29,7 +29,7 @@ import pytest
 from gunicorn.config import KNOWN_SETTINGS
 from horizontal_scaling.app import create_app
 from horizontal_scaling.balancer import HttpBackend, LoadBalancer
-from kata_support import call_raises, expect_raises
+from kata_support import call_raises, describe_call, expect_raises
 from werkzeug.test import Client, EnvironBuilder
 
 BOOT_DEADLINE = 15.0
@@ -366,7 +366,7 @@ def test_health_answers_ok_and_create_app_refuses_an_empty_url(tmp_path: Path) -
     assert resp.status_code == 200 and resp.get_json() == {"status": "ok", "pid": os.getpid()}, (
         f"GET /health returned {show(resp)}; expected 200 with status ok and this process's pid"
     )
-    call_raises(ValueError, create_app, "")
+    call_refuses(ValueError, "store_url", create_app, "")
 
 
 # Task 2 — round robin and health checks
@@ -493,22 +493,36 @@ def test_no_healthy_backend_gives_503_json() -> None:
 
 
 BAD_CONFIGS = [
-    pytest.param({}, {}, ValueError, id="no backends"),
-    pytest.param({"a": "fake"}, {"strategy": "random"}, ValueError, id="strategy random"),
-    pytest.param({"a": "http://not-a-wsgi-app"}, {}, TypeError, id="a URL, not a WSGI app"),
-    pytest.param({"a": "fake"}, {"max_fails": 0}, ValueError, id="max_fails 0"),
-    pytest.param({"a": "fake"}, {"max_fails": -1}, ValueError, id="max_fails -1"),
-    pytest.param({"a": "fake"}, {"max_fails": 2.5}, TypeError, id="max_fails 2.5"),
-    pytest.param({"a": "fake"}, {"max_fails": True}, TypeError, id="max_fails True"),
-    pytest.param({"a": "fake"}, {"max_fails": "3"}, TypeError, id="max_fails '3'"),
+    pytest.param({}, {}, ValueError, "backends", id="no backends"),
+    pytest.param({"a": "fake"}, {"strategy": "random"}, ValueError, "strategy",
+                 id="strategy random"),
+    pytest.param({"a": "http://not-a-wsgi-app"}, {}, TypeError, "'a'",
+                 id="a URL, not a WSGI app"),
+    pytest.param({"a": "fake"}, {"max_fails": 0}, ValueError, "max_fails", id="max_fails 0"),
+    pytest.param({"a": "fake"}, {"max_fails": -1}, ValueError, "max_fails", id="max_fails -1"),
+    pytest.param({"a": "fake"}, {"max_fails": 2.5}, TypeError, "max_fails", id="max_fails 2.5"),
+    pytest.param({"a": "fake"}, {"max_fails": True}, TypeError, "max_fails",
+                 id="max_fails True"),
+    pytest.param({"a": "fake"}, {"max_fails": "3"}, TypeError, "max_fails", id="max_fails '3'"),
 ]
 
 
+def call_refuses(error, fragment: str, func, /, *args, **kwargs) -> BaseException:
+    """``call_raises``, and the message must say what was wrong (name the bad thing)."""
+    raised = call_raises(error, func, *args, **kwargs)
+    assert fragment in str(raised), (
+        f"{describe_call(func, args, kwargs)} raised {type(raised).__name__}({str(raised)!r}); "
+        f"the message should say what was wrong, naming {fragment}"
+    )
+    return raised
+
+
 @pytest.mark.task(2)
-@pytest.mark.parametrize("backends, kwargs, error", BAD_CONFIGS)
-def test_the_balancer_refuses_a_bad_configuration(backends: dict, kwargs: dict, error) -> None:
+@pytest.mark.parametrize("backends, kwargs, error, fragment", BAD_CONFIGS)
+def test_the_balancer_refuses_a_bad_configuration(backends: dict, kwargs: dict, error,
+                                                  fragment: str) -> None:
     backends = {name: Fake(name) if app == "fake" else app for name, app in backends.items()}
-    call_raises(error, LoadBalancer, backends, **kwargs)
+    call_refuses(error, fragment, LoadBalancer, backends, **kwargs)
 
 
 # Task 3 — failures, passive eviction and retries
@@ -965,7 +979,7 @@ def test_http_backend_raises_connection_error_when_nothing_listens(free_port: in
     with expect_raises(ConnectionError, f"HttpBackend('http://127.0.0.1:{free_port}')(GET "
                                         "/health) with nothing listening"):
         backend(environ, lambda status, headers, exc_info=None: None)
-    call_raises(ValueError, HttpBackend, "ftp://127.0.0.1:21")
+    call_refuses(ValueError, "ftp://127.0.0.1:21", HttpBackend, "ftp://127.0.0.1:21")
 
 
 @pytest.mark.task(5)
