@@ -447,6 +447,19 @@ def test_check_health_evicts_a_failing_backend_and_traffic_skips_it() -> None:
 
 
 @pytest.mark.task(2)
+def test_round_robin_skips_an_evicted_backend_and_keeps_the_order() -> None:
+    backends = fakes("a", "b", "c", "d")
+    backends["b"].down = True
+    lb = LoadBalancer(backends)
+    lb.check_health()
+    got = [who(Client(lb).get(f"/r/{i}")) for i in range(6)]
+    assert got == ["a", "c", "d", "a", "c", "d"], (
+        f"with b evicted, six GETs through LoadBalancer(a, b, c, d) went to {got!r}; expected "
+        "a, c, d, a, c, d (the next healthy one after the last, in order)"
+    )
+
+
+@pytest.mark.task(2)
 def test_check_health_readmits_a_backend_that_recovered() -> None:
     backends = fakes("a", "b")
     lb = LoadBalancer(backends)
@@ -490,6 +503,9 @@ def test_no_healthy_backend_gives_503_json() -> None:
     lb.check_health()
     resp = Client(lb).get("/anything")
     assert_json_error(resp, 503, "GET with every backend evicted")
+    assert who(resp) is None, (
+        f"the balancer's own 503 carries X-Backend {who(resp)!r}; no backend answered it"
+    )
 
 
 BAD_CONFIGS = [
@@ -504,6 +520,8 @@ BAD_CONFIGS = [
     pytest.param({"a": "fake"}, {"max_fails": True}, TypeError, "max_fails",
                  id="max_fails True"),
     pytest.param({"a": "fake"}, {"max_fails": "3"}, TypeError, "max_fails", id="max_fails '3'"),
+    pytest.param({"": "fake"}, {}, TypeError, "''", id="an empty backend name"),
+    pytest.param({7: "fake"}, {}, TypeError, "7", id="a backend name that is not a str"),
 ]
 
 
@@ -653,6 +671,10 @@ def test_only_failures_in_a_row_evict_and_any_other_answer_resets_the_count() ->
         f"check_health() re-admitted a, then 2 failures: healthy is {lb.healthy!r}; expected "
         "['a'] (re-admission starts the count again from 0)"
     )
+    send(503, 1)
+    assert lb.healthy == [], (
+        f"after re-admission and 3 failures in a row, healthy is {lb.healthy!r}; expected []"
+    )
 
 
 @pytest.mark.task(3)
@@ -747,6 +769,19 @@ def test_a_bad_content_length_is_refused_before_any_backend(length: str, status:
     resp = put_with_length(lb, length, b"short")
     assert_json_error(resp, status, f"PUT with Content-Length {length!r} and a 5-byte body")
     assert backends["a"].attempts == [], "a malformed request reached a backend"
+
+
+@pytest.mark.task(3)
+def test_the_default_body_limit_is_one_mebibyte() -> None:
+    backends = fakes("a")
+    lb = LoadBalancer(backends)
+    body = b"x" * (1 << 20)
+    resp = put_with_length(lb, str(len(body)), body)
+    assert resp.status_code == 200, (
+        f"PUT with a body of exactly MAX_BODY = 1 MiB (the default) returned {show(resp)}"
+    )
+    resp = put_with_length(lb, str(len(body) + 1), body + b"x")
+    assert_json_error(resp, 413, "PUT with a body of MAX_BODY + 1 bytes (the default limit)")
 
 
 @pytest.mark.task(3)
@@ -900,10 +935,20 @@ class EchoHandler(BaseHTTPRequestHandler):
         }).encode()
         self.send_response(201, "Created")
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
         self.send_header("X-Echo", "yes")
         self.send_header("Keep-Alive", "timeout=5")
         self.send_header("Connection", "close")
+        self.send_header("Upgrade", "h2c")
+        self.send_header("Proxy-Authenticate", "Basic")
+        if self.path.startswith("/chunked"):  # the body in chunks: http.client decodes them
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            half = len(payload) // 2
+            for piece in (payload[:half], payload[half:]):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+            return
+        self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
 
@@ -958,17 +1003,33 @@ def test_http_backend_forwards_method_path_query_headers_and_body(echo_server: s
     assert seen["body"] == '{"value": 7}', f"the server received the body {seen['body']!r}"
 
 
+HOP_BY_HOP_NAMES = ("Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade",
+                    "Proxy-Authenticate", "TE", "Proxy-Authorization")
+
+
 @pytest.mark.task(5)
-def test_http_backend_relays_headers_but_not_hop_by_hop_ones(echo_server: str) -> None:
-    resp = Client(HttpBackend(echo_server, timeout=5)).get("/anything")
+@pytest.mark.parametrize("path", ["/anything", "/chunked"],
+                         ids=["a body with Content-Length", "a chunked body"])
+def test_http_backend_relays_headers_but_not_hop_by_hop_ones(echo_server: str, path: str) -> None:
+    resp = Client(HttpBackend(echo_server, timeout=5)).get(
+        path, headers={"TE": "trailers", "Proxy-Authorization": "Basic c2VjcmV0"})
     assert resp.headers.get("X-Echo") == "yes", (
         f"the server's X-Echo header did not come through HttpBackend: {dict(resp.headers)!r}"
     )
-    hop = [name for name in ("Connection", "Keep-Alive", "Transfer-Encoding")
-           if name in resp.headers]
+    hop = [name for name in HOP_BY_HOP_NAMES if name in resp.headers]
     assert hop == [], (
         f"HttpBackend relayed the hop-by-hop header(s) {hop}; they describe one connection and "
         "must not be forwarded (WSGI forbids an app to set them)"
+    )
+    try:
+        seen = json.loads(resp.get_data())
+    except ValueError:
+        pytest.fail(f"GET {path} through HttpBackend relayed the body {resp.get_data()[:200]!r};"
+                    " expected the server's JSON, decoded")
+    sent = [name for name in ("te", "proxy-authorization", "upgrade") if name in seen["headers"]]
+    assert sent == [], (
+        f"HttpBackend forwarded the client's hop-by-hop header(s) {sent} to the server; they "
+        "belong to the client's connection, not to the next one"
     )
 
 
@@ -1008,8 +1069,12 @@ def test_wsgi_refuses_to_start_without_store_url(
     monkeypatch.delenv("STORE_URL", raising=False)
     sys.modules.pop(name, None)  # import it afresh: it reads the environment at import
     try:
-        with expect_raises(RuntimeError, f"import {name} without STORE_URL"):
+        with expect_raises(RuntimeError, f"import {name} without STORE_URL") as info:
             importlib.import_module(name)
+        assert "STORE_URL" in str(info.value), (
+            f"import {name} without STORE_URL raised RuntimeError({str(info.value)!r}); the "
+            "message should name STORE_URL"
+        )
         sys.modules.pop(name, None)
         monkeypatch.setenv("STORE_URL", store(tmp_path / "w.db"))
         module = importlib.import_module(name)
