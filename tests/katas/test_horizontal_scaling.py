@@ -298,7 +298,8 @@ BAD_NAMES = ["a" * 65, "UPPER", "semi;colon", "dröp", " ", "x'--", "a.b"]
 
 @pytest.mark.task(1)
 @pytest.mark.parametrize("name", BAD_NAMES, ids=["65 characters", "UPPER", "semi;colon",
-                                                 "non-ASCII letter", "a space", "x'--", "a.b"])
+                                                 "non-ASCII letter", "a space",
+                                                 "quote and SQL comment", "a.b"])
 def test_bad_counter_names_get_400_json(tmp_path: Path, name: str) -> None:
     client = create_app(store(tmp_path / "c.db")).test_client()
     path = f"/counters/{quote(name, safe='')}"
