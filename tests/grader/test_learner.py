@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import queue
@@ -120,14 +121,15 @@ def run_watch_session(repo: Path, *flags: str, env: dict[str, str] | None = None
         notice = "File events do not arrive here"
         assert any(notice in line for line in first) is polling_notice, first
 
+        watch.send("h\n")  # the first task failing at the last check
+        hint = watch.wait_for(r"^  Hint 1/3: ", timeout=10)
+        assert hint[-2:] == ["Task 1 — Add",
+                             "  Hint 1/3: Adding is the arithmetic you already know."], hint
+
         solve(repo, "toy")
         rerun = watch.wait_for(WATCHING, timeout=20)
         assert "toy: passed  (3/3 tests passed)" in rerun, rerun
         assert "Passed! Next: kata start toy2" in rerun, rerun
-
-        watch.send("h\n")
-        hint = watch.wait_for(r"^Hint 1/3: ", timeout=10)
-        assert hint[-1] == "Hint 1/3: Use the + operator.", hint
 
         watch.send("q\n")
         started = time.monotonic()
@@ -136,6 +138,8 @@ def run_watch_session(repo: Path, *flags: str, env: dict[str, str] | None = None
         assert time.monotonic() - started < 5, "q must quit at once"
         err = watch.proc.stderr.read()
         assert "Traceback" not in err, err
+        progress = json.loads((repo / ".kata" / "progress.json").read_text(encoding="utf-8"))
+        assert progress["current"] == "toy"  # `kata watch toy` made it current
     finally:
         watch.kill()
 
