@@ -378,8 +378,48 @@ def test_solution_unlocks_once_the_kata_passes(kata, repo: Path) -> None:
     assert "def add(a, b):\n    return a + b" in out
     assert 'return f"Hello, {name}!"' in out
     assert ANSI not in out
+    assert "approaches" not in out  # toy has no approaches page: the reference alone
 
     assert kata("solution", "toy2").exit_code != 0  # still locked: it has not passed
+
+
+APPROACHES = """# Toy: other approaches
+
+## Other ways
+
+`operator.add` does the same as `+`.
+
+## Check yourself
+
+1. **Is `add("a", "b")` an error?** No: `+` joins strings.
+"""
+
+
+@pytest.mark.timeout(60)
+def test_solution_then_the_approaches_page_plain_when_piped(kata, repo: Path) -> None:
+    write(repo / "solutions" / "toy.approaches.md", APPROACHES)
+    solve(repo, "toy")
+    assert kata("check", "toy").exit_code == 0
+    result = kata("solution", "toy")
+    out = clean(result)
+    assert result.exit_code == 0, out
+    reference = out.index("# solutions/toy.py\n")
+    page = out.index("# solutions/toy.approaches.md\n" + APPROACHES)
+    assert reference < out.index("return a + b") < page, out
+
+
+@pytest.mark.timeout(60)
+def test_solution_renders_the_approaches_page_on_a_terminal(kata, repo: Path) -> None:
+    write(repo / "solutions" / "toy.approaches.md", APPROACHES)
+    solve(repo, "toy")
+    assert kata("check", "toy").exit_code == 0
+    rc, out = run_on_a_tty(["--repo", str(repo), "solution", "toy"], child_env())
+    assert rc == 0, out
+    assert ANSI in out
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "Check yourself" in plain and "Is add(\"a\", \"b\") an error?" in plain, plain
+    assert "## Check yourself" not in plain and "**" not in plain  # rendered, not raw Markdown
+    assert plain.index("return a + b") < plain.index("Check yourself")
 
 
 def test_solution_in_a_repository_without_solutions(kata, repo: Path) -> None:
