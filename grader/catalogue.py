@@ -147,16 +147,7 @@ def find_root(start: Path | None = None) -> Path:
 def load(root: Path | None = None) -> Catalogue:
     root = find_root() if root is None else Path(root).resolve()
     path = root / CATALOGUE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogueError(
-            f"{path}: no catalogue here; run kata inside a kata repository"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"{path}: cannot read the catalogue ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{path}: not valid TOML ({exc})") from None
+    data = _read_toml(path, str(path), "no catalogue here; run kata inside a kata repository")
     defaults = _limits(data.get("limits", {}), Limits(), "[limits]")
     entries = data.get("kata")
     if not isinstance(entries, list) or not entries:
@@ -174,6 +165,18 @@ def load(root: Path | None = None) -> Catalogue:
     if not isinstance(gated, bool):
         raise CatalogueError(f"{path}: gated: must be true or false")
     return Catalogue(root=root, katas=tuple(katas), gated=gated)
+
+
+def _read_toml(path: Path, where: str, missing: str) -> dict:
+    """A TOML file, or one line that says what is wrong with it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"{where}: {missing}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{where}: cannot read it ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{where}: not valid TOML ({exc})") from None
 
 
 def _kata(entry: object, index: int, defaults: Limits) -> Kata:
@@ -280,16 +283,9 @@ def _tasks(root: Path, kata: Kata) -> tuple[Task, ...]:
         # a README the learner deleted (it lives in katas/), or the teacher's bundle, which
         # has none: the ladders alone name the tasks, and `kata verify` reports the README
         titles = None
-    try:
-        data = tomllib.loads((root / kata.hints_file).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogueError(
-            f"{where} is missing (one hint ladder per task; see {HINTS}/README.md)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"{where}: cannot read it ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{where}: not valid TOML ({exc})") from None
+    data = _read_toml(
+        root / kata.hints_file, where, f"missing (one hint ladder per task; see {HINTS}/README.md)"
+    )
     entries = data.get("task")
     if set(data) != {"task"} or not isinstance(entries, list) or not entries:
         raise CatalogueError(f"{where}: must hold [[task]] tables and nothing else")

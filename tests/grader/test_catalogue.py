@@ -120,7 +120,7 @@ def test_hints_in_the_catalogue_say_where_they_moved(repo: Path) -> None:
 
 def test_a_missing_hints_file(repo: Path) -> None:
     (repo / "hints" / "toy2.toml").unlink()
-    assert load_error(repo) == (f"{WHERE} is missing (one hint ladder per task; "
+    assert load_error(repo) == (f"{WHERE}: missing (one hint ladder per task; "
                                 "see hints/README.md)")
 
 

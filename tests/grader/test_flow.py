@@ -53,6 +53,18 @@ def add_toy3(root: Path) -> None:
     write_hints(root, "toy3", HINTS["toy2"])
 
 
+def failing_check(kata, repo: Path, suite: str, code: str, stub: str | None = None) -> str:
+    """`kata check toy` with this suite and this learner's code; the output of a failing check."""
+    write(repo / "tests" / "katas" / "test_toy.py", suite)
+    if stub is not None:
+        write(repo / "tests" / "stubs" / "toy.py", stub)
+    write(repo / "katas" / "toy.py", code)
+    result = kata("check", "toy")
+    out = clean(result)
+    assert result.exit_code == 1, out
+    return out
+
+
 def task_lines(out: str) -> list[str]:
     return [line for line in out.splitlines() if line.startswith("  Task ")]
 
@@ -255,11 +267,7 @@ TWO_BUGS = ("def add(a, b):\n    return a - b + 1\n\n\n"
 
 @pytest.mark.timeout(30)
 def test_the_cut_keeps_one_failure_of_each_cause(kata, repo: Path) -> None:
-    write(repo / "tests" / "katas" / "test_toy.py", MANY_FAILURES)
-    write(repo / "katas" / "toy.py", TWO_BUGS)
-    result = kata("check", "toy")
-    out = clean(result)
-    assert result.exit_code == 1, out
+    out = failing_check(kata, repo, MANY_FAILURES, TWO_BUGS)
     assert "toy: failed  (0/11 tests passed)" in out
     assert out.count("(details cut)") == 3, out  # ten failures of one cause: seven spelled out
     assert "add(0, 0) returned 1; expected 0" in out
@@ -351,12 +359,7 @@ def create_app():
 
 @pytest.mark.timeout(60)
 def test_a_crash_turned_into_a_500_shows_the_learners_line(kata, repo: Path) -> None:
-    write(repo / "tests" / "katas" / "test_toy.py", FLASK_TESTS)
-    write(repo / "tests" / "stubs" / "toy.py", FLASK_STUB)
-    write(repo / "katas" / "toy.py", FLASK_APP)
-    result = kata("check", "toy")
-    out = clean(result)
-    assert result.exit_code == 1, out
+    out = failing_check(kata, repo, FLASK_TESTS, FLASK_APP, stub=FLASK_STUB)
     assert "GET /total?n=x answered 500; expected 400" in out
     assert ("at katas/toy.py:9: n = int(request.args[\"n\"])  (logged: ValueError: invalid "
             "literal for int() with base 10: 'x')") in out, out
