@@ -63,7 +63,9 @@ def test_the_expected_tests_are_cached_by_fingerprint(repo: Path) -> None:
     run(repo, collect=True)
     cache = json.loads((repo / ".kata" / "cache" / "toy.json").read_text())
     assert cache["fingerprint"] == runner.fingerprint(repo, toy(repo))
-    assert cache["tests"] == EXPECTED_TOY
+    tests = cache["expected"]["tests"]
+    assert [{"name": t["name"], "task": t["task"]} for t in tests] == EXPECTED_TOY
+    assert all(len(t["code"]) == 16 for t in tests) and len(cache["expected"]["suite"]) == 16
 
 
 def test_a_wrong_answer_fails_with_the_assertion_message(repo: Path) -> None:
@@ -181,8 +183,9 @@ EXPECTED = [{"name": "t::test_a", "task": 1}, {"name": "t::test_b", "task": 2}]
 def records(*tests: tuple[str, str], exit_record: dict | None = None, exitstatus: int | None = 0
             ) -> list[dict]:
     out = [{"event": "collected", "tests": EXPECTED}]
-    out += [{"event": "test", "name": n, "status": s, "message": "", "where": None,
-             "duration": 0.0} for n, s in tests]
+    out += [{"event": "phase", "name": n, "when": when, "status": s if when == "call" else "passed",
+             "message": "", "where": None, "duration": 0.0}
+            for n, s in tests for when in ("setup", "call", "teardown")]
     if exitstatus is not None:
         out.append({"event": "finished", "exitstatus": exitstatus})
     out.append(exit_record or {"event": "exit", "code": exitstatus or 0})
