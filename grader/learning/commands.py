@@ -126,13 +126,13 @@ def hint(env, kata: Kata, number: int | None = None) -> str:
     last check (task 1 before any check). The rungs already shown come first, as a reminder."""
     prog = env.progress
     if number is None:
-        failing = prog.failing_tasks(kata.slug)
-        if failing == [] and prog.status(kata.slug) == "passed":
+        if prog.status(kata.slug) == "passed":
             return (
                 f"Every task of {kata.slug} passed its last check; "
                 f"`kata hint {kata.slug} --task N` still climbs the ladder of task N."
             )
-        number = next((n for n in failing or [] if n in {t.number for t in kata.tasks}), None)
+        known = {t.number for t in kata.tasks}
+        number = next((n for n in prog.failing_tasks(kata.slug) or [] if n in known), None)
     task: Task = kata.task(number) if number is not None else kata.tasks[0]
     total = len(task.hints)
     before = prog.rungs_shown(kata.slug, task.number)

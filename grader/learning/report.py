@@ -184,7 +184,8 @@ def next_kata(catalogue: Catalogue, progress: Progress, locked: Iterable[str] = 
     """The first kata after the current one, in learning order, that has never passed, wrapping
     round to the start; None once every kata has passed. `kata next`, `kata progress` and a
     check's "Passed! Next:" all ask this one function."""
-    katas = [k for k in catalogue.katas if k.slug not in set(locked)]
+    locked = set(locked)
+    katas = [k for k in catalogue.katas if k.slug not in locked]
     slugs = [k.slug for k in katas]
     start = slugs.index(progress.current) + 1 if progress.current in slugs else 0
     return next((k for k in katas[start:] + katas[:start] if not progress.has_passed(k.slug)), None)
