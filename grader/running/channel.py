@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 LINUX = sys.platform.startswith("linux")
 MAX_MESSAGE = 64 * 1024  # bytes of one record; a longer one is cut by the kernel and flagged
-MAX_RECORDS = 20_000  # records kept from one run; past this the run is flooding the channel
-MAX_BYTES = 8 * 1024 * 1024  # bytes kept from one run
+MAX_RECORDS = 20_000  # records the runner keeps of one run; past this it floods the channel
+MAX_BYTES = 8 * 1024 * 1024  # bytes the runner keeps of one run
 _CREDS = struct.Struct("3i")  # struct ucred: pid, uid, gid
 
 
@@ -52,21 +52,15 @@ def send(fd: int, record: dict) -> None:
 class Message:
     pid: int | None  # the sender's pid as the kernel saw it; None where it cannot tell
     record: dict | None  # None: not a JSON object, or cut short
+    size: int = 0
 
 
 class Receiver:
-    """The runner's side: messages with their senders, at most MAX_RECORDS / MAX_BYTES a run."""
+    """The runner's side: messages with their senders and sizes, one at most 64 KiB."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self._buffer = b""  # the stream fallback's partial line
-        self.kept = 0
-        self.kept_bytes = 0
-        self.flooded = False
-
-    def reset(self) -> None:
-        self.kept = self.kept_bytes = 0
-        self.flooded = False
 
     def receive(self) -> list[Message] | None:
         """What is waiting now; None once every writer has closed its end."""
@@ -85,11 +79,6 @@ class Receiver:
                 data, ancillary, flags = b"", [], 0
             if not data and not (LINUX and ancillary):
                 return messages or None
-            self.kept += 1
-            self.kept_bytes += len(data)
-            if self.kept > MAX_RECORDS or self.kept_bytes > MAX_BYTES:
-                self.flooded = True  # read on so the writer never blocks, but keep nothing
-                continue
             if LINUX:
                 pid = next(
                     (
@@ -100,14 +89,14 @@ class Receiver:
                     None,
                 )
                 cut = bool(flags & socket.MSG_TRUNC)
-                messages.append(Message(pid, None if cut else _parse(data)))
+                messages.append(Message(pid, None if cut else _parse(data), len(data)))
             else:
                 self._buffer += data
                 *lines, self._buffer = self._buffer.split(b"\n")
-                messages += [Message(None, _parse(line)) for line in lines if line]
+                messages += [Message(None, _parse(line), len(line)) for line in lines if line]
                 if len(self._buffer) > MAX_MESSAGE:  # a "line" that never ends
                     self._buffer = b""
-                    messages.append(Message(None, None))
+                    messages.append(Message(None, None, MAX_MESSAGE))
 
 
 def _parse(data: bytes) -> dict | None:

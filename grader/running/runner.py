@@ -315,7 +315,6 @@ class Worker:
             "args": pytest_args(self.root, kata, name, f"fd:{self.fd}", collect_only, extra),
             **layout,
         }
-        self.receiver.reset()
         try:
             self.proc.stdin.write(json.dumps(request).encode() + b"\n")
             self.proc.stdin.flush()
@@ -333,8 +332,11 @@ class Worker:
     def _read(self, run: int, wall_clock: float) -> tuple[Outcome, bool]:
         """Records until the supervisor says the run ended, the wall clock runs out, or the
         worker dies. Returns the outcome and whether this worker must not serve another run."""
+        from grader.running.channel import MAX_BYTES, MAX_RECORDS
+
         outcome = Outcome()
         suite: int | None = None
+        kept = kept_bytes = 0
         deadline = time.monotonic() + wall_clock
         watched = [self.sock, self.proc.stdout]
         while True:
@@ -363,9 +365,12 @@ class Worker:
                 if message.pid == self.supervisor if message.pid is not None else event == "exit":
                     if event == "exit" and record.get("run") == run:
                         outcome.records.append({**record, "_from": "supervisor"})
-                        if self.receiver.flooded:
-                            outcome.tampered.append("the run flooded the result channel")
                         return outcome, bool(record.get("dirty"))
+                    continue
+                kept, kept_bytes = kept + 1, kept_bytes + message.size
+                if kept > MAX_RECORDS or kept_bytes > MAX_BYTES:  # read on, keep nothing more
+                    if "the run flooded the result channel" not in outcome.tampered:
+                        outcome.tampered.append("the run flooded the result channel")
                     continue
                 if suite is None and event == "begin" and record.get("run") == run:
                     suite = message.pid  # sent by the forked child before any of the run's code
@@ -549,20 +554,24 @@ def judge(
 
 
 def _forgeries(wanted, suite, collected, finished, phases) -> list[str]:
-    """What the plugin's watch and the code digests say, compared with the pristine suite."""
+    """What the plugin's watch and the code digests say, compared with the pristine suite.
+    A genuine run of a suite that collected tests always carries the digests."""
     found = []
     for record in (collected, finished):
-        if record is None:
-            continue
-        found += [f"in-process tampering: {p}" for p in record.get("integrity", [])]
-        if suite and record.get("suite") not in (None, suite):
-            found.append("the test module's functions differ from the pristine suite's")
+        if record is not None:
+            found += [f"in-process tampering: {p}" for p in record.get("integrity", [])]
+    ran = bool(collected and collected.get("tests"))
+    if suite and ran and any(r is not None and r.get("suite") != suite
+                             for r in (collected, finished)):
+        found.append("the test module's functions differ from the pristine suite's")
     codes = {t["name"]: t.get("code") for t in wanted}
     for name, seen in phases.items():
-        call = seen.get("call", {})
+        call = seen.get("call")
         want = codes.get(name)
-        got = {call.get("code"), call.get("code_after")} - {None}
-        if want and got and got != {want}:
+        if call is None:
+            continue
+        got = {call.get("code"), call.get("code_after")}
+        if want and got != {want}:
             found.append(f"{_short(name)}: the code that ran is not the pristine test's")
         found += [f"{_short(name)}: {t}" for t in call.get("traced", [])]
     return found

@@ -179,6 +179,7 @@ def task_cgroup(name: str, limit: int) -> Path | None:
     hierarchy); RLIMIT_NPROC covers everyone else. None where there is none."""
     if os.geteuid() != 0 or not (PIDS_V1 / "cgroup.procs").is_file():
         return None
+    _sweep()
     group = PIDS_V1 / name
     try:
         group.mkdir(exist_ok=True)
@@ -196,8 +197,37 @@ def in_cgroup(group: Path | None, argv: list[str]) -> list[str]:
 
 
 def remove_cgroup(group: Path | None) -> None:
-    if group is not None:
+    """Kill what is left in ``group`` and remove it (a group cannot go while it has tasks)."""
+    if group is None:
+        return
+    import signal
+    import time
+
+    for _ in range(200):
         try:
-            group.rmdir()
-        except OSError:
-            pass  # still busy: the kernel frees it once its last task is gone
+            tasks = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        except (OSError, ValueError):
+            return
+        if not tasks:
+            break
+        for pid in tasks:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+    try:
+        group.rmdir()
+    except OSError:
+        pass
+
+
+def _sweep() -> None:
+    """Remove the empty groups of grader processes that are gone (a crash, a kill -9)."""
+    for group in PIDS_V1.glob("kata-*-*"):
+        owner = group.name.split("-")[1]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            try:
+                group.rmdir()
+            except OSError:
+                pass

@@ -842,3 +842,44 @@ def halve(x):
     assert seen.pids, "the hostile katas started nothing"
     nothing_survives(sorted(seen.pids), marker)
     assert not survivors(str(repo)), survivors(str(repo))
+
+
+# --- where bubblewrap cannot run ---------------------------------------------------------------
+
+
+@pytest.mark.timeout(60)
+def test_without_bubblewrap_check_runs_and_says_so_in_one_line(
+        repo: Path, kata, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KATA_NO_SANDBOX", "1")
+    result = kata("check", "toy")
+    notes = [line for line in clean(result).splitlines() if "sandbox" in line]
+    assert notes == ["note: running without the sandbox: KATA_NO_SANDBOX is set"], notes
+    assert result.exit_code == 1 and "toy: failed" in result.output  # it ran
+
+
+@pytest.mark.parametrize("command", [["grade"], ["grade-all", "SUBMISSIONS"]])
+def test_without_bubblewrap_grading_refuses_with_the_fix(
+        repo: Path, kata, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        command: list[str]) -> None:
+    monkeypatch.setenv("KATA_NO_SANDBOX", "1")
+    (tmp_path / "subs" / "alice" / "katas").mkdir(parents=True)
+    args = [str(tmp_path / "subs") if a == "SUBMISSIONS" else a for a in command]
+    message = one_line_error(kata(*args), code=4)
+    assert "apt-get install bubblewrap" in message and "--no-sandbox" in message
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "markdown"])
+def test_grading_without_the_sandbox_says_so_in_every_format(
+        repo: Path, kata, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    monkeypatch.setenv("KATA_NO_SANDBOX", "1")
+    solve(repo, "toy2")
+    result = kata("grade", "--format", fmt, "--no-sandbox")
+    assert result.exit_code == 0, result.output
+    output = clean(result)
+    if fmt == "junit":
+        assert 'name="sandboxed" value="false"' in output
+    else:
+        assert "graded WITHOUT the sandbox (--no-sandbox)" in output
+    if fmt == "json":
+        assert json.loads(result.stdout)["sandboxed"] is False
