@@ -2,6 +2,9 @@
 
 Its order is the learning order. Loading it validates it and fails with one line that names the
 kata and the field. Loading never needs ``solutions/``: a learner's release has none.
+
+Each kata's tasks are the ``## Task N`` headings of its README; each task's hint ladder lives in
+``hints/<slug>.toml``, out of the catalogue that learners open (``hints/README.md``).
 """
 
 from __future__ import annotations
@@ -9,14 +12,15 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.errors import KataError, UsageError
 
 CATALOGUE = "katas.toml"
+HINTS = "hints"
 LEVELS = ("beginner", "intermediate", "advanced")
-MIN_HINTS = 3
+MIN_RUNGS = 2  # a ladder climbs from the concept to the API to use
 
 
 class CatalogueError(KataError):
@@ -37,15 +41,35 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Task:
+    """A ``## Task N — title`` of the kata README, with its hint ladder (concept first)."""
+
+    number: int
+    title: str
+    hints: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Kata:
     slug: str
     level: str
     title: str
     question: str
     points: int
-    hints: tuple[str, ...]
     files: tuple[str, ...]  # what the learner edits, relative to the repository root
     limits: Limits = field(default_factory=Limits)
+    tasks: tuple[Task, ...] = ()
+
+    def task(self, number: int) -> Task:
+        for task in self.tasks:
+            if task.number == number:
+                return task
+        numbers = ", ".join(str(t.number) for t in self.tasks)
+        raise UsageError(f"{self.slug} has no task {number}; its tasks are {numbers}")
+
+    @property
+    def hints_file(self) -> str:
+        return f"{HINTS}/{self.slug}.toml"
 
     @property
     def is_package(self) -> bool:
@@ -123,16 +147,7 @@ def find_root(start: Path | None = None) -> Path:
 def load(root: Path | None = None) -> Catalogue:
     root = find_root() if root is None else Path(root).resolve()
     path = root / CATALOGUE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogueError(
-            f"{path}: no catalogue here; run kata inside a kata repository"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"{path}: cannot read the catalogue ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{path}: not valid TOML ({exc})") from None
+    data = _read_toml(path, str(path), "no catalogue here; run kata inside a kata repository")
     defaults = _limits(data.get("limits", {}), Limits(), "[limits]")
     entries = data.get("kata")
     if not isinstance(entries, list) or not entries:
@@ -145,11 +160,23 @@ def load(root: Path | None = None) -> Catalogue:
             raise CatalogueError(f"kata {kata.slug!r}: slug: duplicate slug")
         seen.add(kata.slug)
         _check_files(root, kata)
-        katas.append(kata)
+        katas.append(replace(kata, tasks=_tasks(root, kata)))
     gated = data.get("gated", False)
     if not isinstance(gated, bool):
         raise CatalogueError(f"{path}: gated: must be true or false")
     return Catalogue(root=root, katas=tuple(katas), gated=gated)
+
+
+def _read_toml(path: Path, where: str, missing: str) -> dict:
+    """A TOML file, or one line that says what is wrong with it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"{where}: {missing}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{where}: cannot read it ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{where}: not valid TOML ({exc})") from None
 
 
 def _kata(entry: object, index: int, defaults: Limits) -> Kata:
@@ -171,11 +198,11 @@ def _kata(entry: object, index: int, defaults: Limits) -> Kata:
     points = entry.get("points")
     if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
         raise CatalogueError(f"{where}: points: must be a positive integer, got {points!r}")
-    hints = entry.get("hints", [])
-    if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
-        raise CatalogueError(f"{where}: hints: must be a list of non-empty strings")
-    if len(hints) < MIN_HINTS:
-        raise CatalogueError(f"{where}: hints: {len(hints)} given, at least {MIN_HINTS} needed")
+    if "hints" in entry:
+        raise CatalogueError(
+            f"{where}: hints: moved out of the catalogue into {HINTS}/{slug}.toml "
+            f"(see {HINTS}/README.md)"
+        )
     files = entry.get("files", [f"katas/{slug}.py"])
     if (
         not isinstance(files, list)
@@ -195,7 +222,6 @@ def _kata(entry: object, index: int, defaults: Limits) -> Kata:
         "title",
         "question",
         "points",
-        "hints",
         "files",
         "limits",
     }
@@ -207,7 +233,6 @@ def _kata(entry: object, index: int, defaults: Limits) -> Kata:
         entry["title"],
         entry["question"].strip(),
         points,
-        tuple(hints),
         tuple(files),
         limits,
     )
@@ -239,13 +264,53 @@ def _check_files(root: Path, kata: Kata) -> None:
 TASK_HEADING = re.compile(r"^##\s+Task\s+(\d+)\s*(?:[—–:-]\s*(.*))?$", re.MULTILINE)
 
 
-def readme_tasks(root: Path, kata: Kata) -> dict[int, str]:
+def readme_tasks(text: str) -> dict[int, str]:
     """The numbered tasks of a kata README (``## Task 2 — Retry``), as {2: "Retry"}."""
-    try:
-        text = (root / kata.readme).read_text(encoding="utf-8")
-    except OSError:
-        return {}
     return {
         int(m.group(1)): (m.group(2) or "").replace("`", "").strip()
         for m in TASK_HEADING.finditer(text)
     }
+
+
+def _tasks(root: Path, kata: Kata) -> tuple[Task, ...]:
+    """The README's tasks, each with its ladder from ``hints/<slug>.toml``, validated."""
+    where = f"kata {kata.slug!r}: hints: {kata.hints_file}"
+    try:
+        titles: dict[int, str] | None = readme_tasks(
+            (root / kata.readme).read_text(encoding="utf-8")
+        )
+    except (OSError, UnicodeDecodeError):
+        # a README the learner deleted (it lives in katas/), or the teacher's bundle, which
+        # has none: the ladders alone name the tasks, and `kata verify` reports the README
+        titles = None
+    data = _read_toml(
+        root / kata.hints_file, where, f"missing (one hint ladder per task; see {HINTS}/README.md)"
+    )
+    entries = data.get("task")
+    if set(data) != {"task"} or not isinstance(entries, list) or not entries:
+        raise CatalogueError(f"{where}: must hold [[task]] tables and nothing else")
+    ladders: dict[int, tuple[str, ...]] = {}
+    for entry in entries:
+        number = entry.get("number") if isinstance(entry, dict) else None
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise CatalogueError(f"{where}: every [[task]] needs number = N")
+        rungs = entry.get("rungs")
+        unknown = sorted(set(entry) - {"number", "rungs"})
+        if unknown:
+            raise CatalogueError(f"{where}: task {number}: {unknown[0]}: unknown key")
+        if number in ladders:
+            raise CatalogueError(f"{where}: task {number}: two ladders")
+        if titles is not None and number not in titles:
+            raise CatalogueError(f"{where}: task {number}: {kata.readme} has no '## Task {number}'")
+        if not isinstance(rungs, list) or not all(isinstance(r, str) and r.strip() for r in rungs):
+            raise CatalogueError(f"{where}: task {number}: rungs must be non-empty strings")
+        if len(rungs) < MIN_RUNGS:
+            raise CatalogueError(
+                f"{where}: task {number}: {len(rungs)} rung{'s' * (len(rungs) != 1)}, "
+                f"at least {MIN_RUNGS} needed"
+            )
+        ladders[number] = tuple(r.strip() for r in rungs)
+    missing = sorted(set(titles or ()) - set(ladders))
+    if missing:
+        raise CatalogueError(f"{where}: no ladder for Task {missing[0]} of {kata.readme}")
+    return tuple(Task(n, (titles or {}).get(n, ""), ladders[n]) for n in sorted(ladders))

@@ -71,8 +71,11 @@ class Env:
         return locked(self.catalogue, self.progress) if self.gated else {}
 
     def kata_or_current(self, slug: str | None):
+        """SLUG, which becomes the current kata (as `kata start` makes it), or the current one."""
         if slug:
-            return self.catalogue.get(slug)
+            kata = self.catalogue.get(slug)
+            self.progress.start(kata.slug)  # saved by the command that follows
+            return kata
         current = self.progress.current
         if current is None:
             first = self.catalogue.katas[0].slug
@@ -100,7 +103,7 @@ def main(ctx: click.Context, repo: Path | None, no_color: bool, gated: bool) -> 
     \b
     kata start decorators   show the task, make it current
     kata check              run its tests on your code
-    kata hint               one more hint
+    kata hint               the next hint for the task you are on
     kata progress           how far you are, level by level
     """
     if os.name == "nt":
@@ -148,11 +151,10 @@ def start(env: Env, slug: str) -> None:
 @main.command("next")
 @pass_env
 def next_(env: Env) -> None:
-    """Start the first kata that has not passed yet."""
+    """Start the next kata after the current one that has not passed yet."""
     from grader.learning import commands
-    from grader.learning.report import next_kata
 
-    kata = next_kata(env.catalogue, env.progress)
+    kata = commands.next_kata(env)
     if kata is None:
         click.echo("Every kata has passed. Well done!")
         return
@@ -162,24 +164,26 @@ def next_(env: Env) -> None:
 @main.command()
 @click.argument("slug", required=False)
 @click.option("--all", "all_", is_flag=True, help="Check every kata.")
+@click.option("-v", "--verbose", is_flag=True, help="List every test, passing tasks too.")
 @pass_env
-def check(env: Env, slug: str | None, all_: bool) -> None:
-    """Run the tests of SLUG (default: the current kata) on your code."""
+def check(env: Env, slug: str | None, all_: bool, verbose: bool) -> None:
+    """Run the tests of SLUG (default: the current kata; SLUG becomes current) on your code."""
     from grader.learning import commands
 
     katas = list(env.catalogue.katas) if all_ else [env.kata_or_current(slug)]
-    ok = commands.check(env, katas, echo=click.echo)
+    ok = commands.check(env, katas, echo=click.echo, verbose=verbose)
     sys.exit(0 if ok else 1)
 
 
 @main.command()
 @click.argument("slug", required=False)
+@click.option("--task", "number", type=int, help="The task to climb (default: the first failing).")
 @pass_env
-def hint(env: Env, slug: str | None) -> None:
-    """Show the next hint for SLUG (default: the current kata)."""
+def hint(env: Env, slug: str | None, number: int | None) -> None:
+    """The next hint of the first failing task of SLUG (default: the current kata)."""
     from grader.learning import commands
 
-    click.echo(commands.hint(env, env.kata_or_current(slug)))
+    click.echo(commands.hint(env, env.kata_or_current(slug), number))
 
 
 @main.command()

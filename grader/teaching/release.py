@@ -153,6 +153,8 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
     _copy_tree(root / "tests" / "stubs", out / "katas")  # learners start from the pristine stubs
     for kata in catalogue.katas:
         shutil.copy2(root / kata.readme, out / kata.readme)
+        (out / kata.hints_file).parent.mkdir(exist_ok=True)  # the catalogue loads its ladders
+        shutil.copy2(root / kata.hints_file, out / kata.hints_file)
     # the grader running now: the teacher's
     _copy_tree(Path(__file__).parent.parent, out / "grader")
     for name in ("katas.toml", "pyproject.toml", ".gitignore"):
@@ -172,7 +174,7 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
 def write_bundle(template: Path, bundle: Path) -> None:
     """The teacher's bundle: autograder.py plus the pristine tests and grader it grades with."""
     bundle.mkdir(parents=True, exist_ok=True)
-    for name in ("tests", "grader"):
+    for name in ("tests", "grader", "hints"):
         _copy_tree(template / name, bundle / name)
     for name in (*SHARED, integrity.MANIFEST):
         shutil.copy2(template / name, bundle / name)
