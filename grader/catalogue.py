@@ -5,6 +5,9 @@ kata and the field. Loading never needs ``solutions/``: a learner's release has 
 
 Each kata's tasks are the ``## Task N`` headings of its README; each task's hint ladder lives in
 ``hints/<slug>.toml``, out of the catalogue that learners open (``hints/README.md``).
+
+``reveal`` (and ``deadline``) say when a class release shows a passed kata's reference solution
+and approaches page to the learner (``docs/teachers.md``, section 9).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from grader.errors import KataError, UsageError
@@ -21,6 +25,10 @@ CATALOGUE = "katas.toml"
 HINTS = "hints"
 LEVELS = ("beginner", "intermediate", "advanced")
 MIN_RUNGS = 2  # a ladder climbs from the concept to the API to use
+REVEAL = ("after-pass", "after-deadline", "never")
+# After a pass, as rustlings and Exercism do: a learner who passed already holds a working answer
+# to pass round, so the reference adds no leak (docs/teachers.md, section 9).
+DEFAULT_REVEAL = "after-pass"
 
 
 class CatalogueError(KataError):
@@ -47,6 +55,57 @@ class Task:
     number: int
     title: str
     hints: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """When a class release shows a passed kata's reference and approaches to its learner."""
+
+    policy: str = DEFAULT_REVEAL
+    deadline: datetime | None = None  # only with "after-deadline"; always with an offset
+
+    def allows(self, moment: datetime) -> bool:
+        if self.policy == "after-deadline":
+            return self.deadline is not None and moment >= self.deadline
+        return self.policy == "after-pass"
+
+    def __str__(self) -> str:
+        if self.deadline is None:
+            return self.policy
+        return f"{self.policy} ({self.deadline.isoformat(' ', 'minutes')})"
+
+
+def parse_time(text: str, where: str) -> datetime:
+    """An ISO 8601 date and time; without an offset it is UTC (as on GitHub's runners)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{where} {text!r}: not an ISO 8601 date and time (such as 2026-12-01T23:59:00+01:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def reveal_policy(policy: object, deadline: object, where: str = "--reveal") -> Reveal:
+    """A checked policy: one of REVEAL, and "after-deadline" with its deadline (UsageError)."""
+    if policy not in REVEAL:
+        raise UsageError(f"{where} {policy!r}: must be one of {', '.join(REVEAL)}")
+    if policy != "after-deadline":
+        return Reveal(policy)
+    if deadline is None:
+        raise UsageError(
+            f'{where} "after-deadline" needs a deadline: --deadline ISO-8601 '
+            "(or deadline = 2026-12-01T23:59:00+01:00 in katas.toml)"
+        )
+    if isinstance(deadline, date) and not isinstance(deadline, datetime):
+        deadline = datetime.combine(deadline, datetime.min.time())  # TOML's bare date: midnight
+    if isinstance(deadline, datetime):
+        moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)
+    elif isinstance(deadline, str):
+        moment = parse_time(deadline, "deadline")
+    else:
+        raise UsageError(f"deadline {deadline!r}: not an ISO 8601 date and time")
+    return Reveal(policy, moment)
 
 
 @dataclass(frozen=True)
@@ -100,12 +159,23 @@ class Kata:
     def mutants_dir(self) -> str:
         return f"solutions/mutants/{self.slug}"
 
+    @property
+    def approaches_path(self) -> str:
+        return f"solutions/{self.slug}.approaches.md"
+
+    def reference(self, root: Path) -> list[str]:
+        """The reference solution's files (one per learner file) and then the approaches page,
+        those of them that exist under ``root``: what a pass may reveal."""
+        paths = ["solutions/" + f.removeprefix("katas/") for f in self.files]
+        return [p for p in [*paths, self.approaches_path] if (root / p).is_file()]
+
 
 @dataclass(frozen=True)
 class Catalogue:
     root: Path
     katas: tuple[Kata, ...]
     gated: bool = False
+    reveal: Reveal = field(default_factory=Reveal)
 
     def get(self, slug: str) -> Kata:
         for kata in self.katas:
@@ -164,7 +234,11 @@ def load(root: Path | None = None) -> Catalogue:
     gated = data.get("gated", False)
     if not isinstance(gated, bool):
         raise CatalogueError(f"{path}: gated: must be true or false")
-    return Catalogue(root=root, katas=tuple(katas), gated=gated)
+    try:
+        reveal = reveal_policy(data.get("reveal", DEFAULT_REVEAL), data.get("deadline"), "reveal")
+    except UsageError as exc:
+        raise CatalogueError(f"{path}: {exc}") from None
+    return Catalogue(root=root, katas=tuple(katas), gated=gated, reveal=reveal)
 
 
 def _read_toml(path: Path, where: str, missing: str) -> dict:

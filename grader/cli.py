@@ -330,7 +330,7 @@ def grade(
         env.catalogue, katas, extra_dir=extra_tests, jobs=jobs, sandboxed=sandboxed
     )
     if fmt == "classroom50":
-        click.echo(grading.write_classroom50(book, output))
+        click.echo(grading.write_classroom50(book, output, env.catalogue))
     else:
         text = grading.render(book, fmt)
         if output is None:
@@ -364,19 +364,45 @@ def _tampering_or_broken(env: Env, exc: Exception) -> None:
     raise grading.GradingError(str(exc)) from None
 
 
+def reveal_options(command):
+    """--reveal and --deadline: when a passed kata's reference and approaches reach its learner
+    (release records them; grade-all and merge-grades write the feedback files with them)."""
+    command = click.option(
+        "--deadline",
+        metavar="ISO-8601",
+        help="For after-deadline: from when (UTC unless it says otherwise) "
+        "[default: katas.toml's].",
+    )(command)
+    return click.option(
+        "--reveal",
+        "policy",
+        metavar="after-pass|after-deadline|never",
+        help="When a passed kata's reference and approaches reach its learner "
+        "[default: katas.toml's reveal, else after-pass].",
+    )(command)
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a non-empty FOLDER (kept as a backup).")
+@reveal_options
 @pass_env
-def release(env: Env, folder: Path, force: bool) -> None:
+def release(
+    env: Env, folder: Path, force: bool, policy: str | None, deadline: str | None
+) -> None:
     """Write the learner's template to FOLDER and the teacher's bundle beside it, then prove it."""
     from grader.teaching.release import release as write_release
+    from grader.teaching.reveal import override
 
-    template, bundle, notes = write_release(env.catalogue, folder, force)
+    chosen = override(env.catalogue, policy, deadline)
+    template, bundle, notes = write_release(env.catalogue, folder, force, chosen)
     for note in notes:
         click.echo(note)
     click.echo(
-        f"template: {template}\nteacher's bundle: {bundle}\n"
+        f"template: {template}\nteacher's bundle: {bundle}\nreveal: {chosen}: "
+        + ("no reference leaves this repository" if chosen.policy == "never" else
+           "the references and approaches travel in the teacher's bundle only")
+        + "\n"
         "self-check passed: the template grades to 0 and holds no solution code"
     )
 
@@ -410,7 +436,7 @@ def report_options(command):
         ]
     ):
         command = option(command)
-    return command
+    return reveal_options(command)
 
 
 @main.command("grade-all")
@@ -449,7 +475,7 @@ def grade_all(
     from grader.teaching.grading import NO_SANDBOX, require_sandbox
 
     part = gradeall.Shard.parse(shard) if shard is not None else None
-    options = gradeall.report_options(part, **report)
+    options = gradeall.report_options(env.catalogue, part, **report)
     sandboxed = require_sandbox(no_sandbox)
     if not sandboxed:
         click.echo(f"warning: {NO_SANDBOX}", err=True)
@@ -472,7 +498,7 @@ def merge_grades(env: Env, out: Path, shards: tuple[Path, ...], **report: object
     """Merge the folders that grade-all --shard wrote into OUT: the reports of one whole run."""
     from grader.teaching import collect, gradeall, shard
 
-    options = gradeall.report_options(None, **report)
+    options = gradeall.report_options(env.catalogue, None, **report)
     graded = shard.read(env.catalogue, list(shards))
     written, notes = gradeall.write_reports(env.catalogue, graded, out, options)
     listed = collect.merge_csv([folder / collect.FILE for folder in shards], out / collect.FILE)

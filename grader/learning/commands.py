@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from grader.catalogue import Kata, Task
+from grader.catalogue import Kata, Reveal, Task
 from grader.errors import KataError
 from grader.learning import report, workspace
 
@@ -82,32 +82,44 @@ def check(env, katas: list[Kata], echo: Echo, workers=None, verbose: bool = Fals
 
 def solution(env, kata: Kata) -> str:
     """The reference, then the approaches page (other ways, the production library, questions to
-    check yourself), once the learner's own code has passed."""
-    root = env.catalogue.root
-    path = root / kata.solution_path
-    if not path.exists():
-        raise KataError(
-            "this repository has no reference solutions (a class release keeps "
-            "them with the teacher)"
-        )
+    check yourself), once the learner's own code has passed. In a class release, which has no
+    ``solutions/``, where and when the release's policy will show them."""
+    catalogue = env.catalogue
+    if not (catalogue.root / kata.solution_path).exists():
+        raise KataError(in_a_release(kata, catalogue.reveal))
     if not env.progress.has_passed(kata.slug):
         raise KataError(
             f"the solution of {kata.slug} unlocks once it passes: run `kata check "
             f"{kata.slug}` until it is green"
         )
-    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    page = root / "solutions" / f"{kata.slug}.approaches.md"
     parts = []
-    for file in [*files, page] if page.is_file() else files:
-        text = file.read_text(encoding="utf-8")
+    for rel in kata.reference(catalogue.root):
+        text = (catalogue.root / rel).read_text(encoding="utf-8")
         if env.color:
-            text = _rich(text, file.suffix)
-        parts.append(env.paint(f"# {file.relative_to(root)}", "bold") + "\n" + text)
+            text = _rich(text, rel)
+        parts.append(env.paint(f"# {rel}", "bold") + "\n" + text)
     return "\n".join(parts)
 
 
-def _rich(text: str, suffix: str) -> str:
-    """Python highlighted, Markdown rendered, for a terminal."""
+def in_a_release(kata: Kata, reveal: Reveal) -> str:
+    """One line: where a class release shows the reference of ``kata`` (docs/teachers.md, 9)."""
+    if reveal.policy == "never":
+        return (
+            'this release keeps the reference solutions with your teacher (reveal = "never"): '
+            f"{kata.slug}'s is not shown"
+        )
+    when = f"once {kata.slug} passes"
+    if reveal.deadline is not None:
+        when += f" and the deadline, {reveal.deadline:%Y-%m-%d %H:%M %Z}, is past"
+    return (
+        f"this release keeps the reference solutions with your teacher: {kata.slug}'s reference "
+        f"and approaches appear in your graded feedback (Classroom50's release notes, or the "
+        f"feedback file your teacher sends) {when}"
+    )
+
+
+def _rich(text: str, path: str) -> str:
+    """Code highlighted, Markdown rendered, for a terminal."""
     import shutil
     from io import StringIO
 
@@ -117,7 +129,10 @@ def _rich(text: str, suffix: str) -> str:
 
     buffer = StringIO()
     console = Console(file=buffer, force_terminal=True, width=shutil.get_terminal_size().columns)
-    console.print(Markdown(text) if suffix == ".md" else Syntax(text, "python"))
+    if path.endswith(".md"):
+        console.print(Markdown(text))
+    else:
+        console.print(Syntax(text, Syntax.guess_lexer(path, text)))
     return buffer.getvalue()
 
 

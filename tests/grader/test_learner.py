@@ -364,6 +364,7 @@ def test_ungated_start_is_free(kata) -> None:
 
 @pytest.mark.timeout(60)
 def test_solution_unlocks_once_the_kata_passes(kata, repo: Path) -> None:
+    (repo / "solutions" / "toy.approaches.md").unlink()
     result = kata("solution", "toy")
     assert result.exit_code != 0
     message = one_line_error(result)

@@ -2,7 +2,8 @@
 
 Two katas: ``toy`` (beginner, 5 points) and ``toy2`` (intermediate, 10 points), each with a
 pristine stub, the learner's copy, a README of two tasks, a hint ladder per task
-(``hints/<slug>.toml``), a reference solution, three mutants and a suite with task markers.
+(``hints/<slug>.toml``), a reference solution, an approaches page
+(``solutions/<slug>.approaches.md``), three mutants and a suite with task markers.
 ``[limits]`` are small so that a hang costs seconds, not minutes.
 """
 
@@ -115,6 +116,26 @@ TOY2_MUTANTS = {
                   "def double(x):\n    return 2 * x + 1\n",
 }
 
+# Each page has a line found nowhere else, so that a test can tell whether it was revealed.
+APPROACHES = {
+    "toy": """# toy: other approaches
+
+## Other ways
+
+`operator.add(a, b)` does what `a + b` does (TOY-APPROACHES).
+
+## Check yourself
+
+1. Is `add("a", "b")` an error? No: `+` joins strings.
+""",
+    "toy2": """# toy2: other approaches
+
+## Other ways
+
+`x * 0.5` halves as well as `x / 2` (TOY2-APPROACHES).
+""",
+}
+
 QUESTIONS = {
     "toy": "How do you add two numbers and greet someone in Python?",
     "toy2": "How do you double and halve a number in Python?",
@@ -217,6 +238,7 @@ def build_repo(root: Path) -> Path:
         write(root / "katas" / f"{slug}.md", README.format(
             title=kata["title"], question=kata["question"], task1=task1, task2=task2, slug=slug))
         write(root / "solutions" / f"{slug}.py", solution)
+        write(root / "solutions" / f"{slug}.approaches.md", APPROACHES[slug])
         for name, text in mutants.items():
             write(root / "solutions" / "mutants" / slug / f"{name}.py", text)
         write(root / "tests" / "katas" / f"test_{slug}.py", tests)
