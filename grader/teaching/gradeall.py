@@ -187,10 +187,13 @@ def report_options(
 ) -> ReportOptions:
     """Check the report options before anything is graded: a mistake costs one line, not a run."""
     if shard is not None:
-        if roster is not None or systems or policy is not None or deadline is not None:
+        if roster is not None or systems:
             raise UsageError(
-                "--roster, --lms, --reveal and --deadline apply to the whole class: "
-                "pass them to merge-grades"
+                "--roster and --lms apply to the whole class: pass them to merge-grades"
+            )
+        if policy is not None or deadline is not None:
+            raise UsageError(
+                "--reveal and --deadline apply to the feedback files: pass them to merge-grades"
             )
         return ReportOptions()
     if not similarity.available():

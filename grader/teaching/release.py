@@ -173,8 +173,9 @@ def record(text: str, reveal: Reveal) -> str:
     keys = [f'reveal = "{reveal.policy}"']
     if reveal.deadline is not None:
         keys.append(f"deadline = {reveal.deadline.isoformat()}")  # a TOML offset date-time
-    added = ["", "# Written by `kata release`: when a passed kata's reference reaches its learner.",
+    added = ["# Written by `kata release`: when a passed kata's reference reaches its learner.",
              *keys]
+    added = ["", *added] if at else [*added, ""]
     return "\n".join([*top[:at], *added, *top[at:], *lines[header:]]) + "\n"
 
 

@@ -112,7 +112,9 @@ def test_release_writes_the_template_and_the_teachers_bundle(tmp_path: Path) -> 
                  "tests/katas/test_toy.py", "tests/katas/test_toy2.py",
                  "grader/teaching/grading.py", "hints/toy.toml", "hints/toy2.toml"):
         assert (bundle / name).is_file(), name
-    assert not (bundle / "solutions").exists() and not (bundle / "katas").exists()
+    assert not (bundle / "katas").exists()
+    assert sorted(p.name for p in (bundle / "solutions").iterdir()) == [
+        "toy.approaches.md", "toy.py", "toy2.approaches.md", "toy2.py"]  # what a pass reveals
     assert not (template / ".kata").exists()  # the self-check's cache stays out
 
 
@@ -182,12 +184,13 @@ def test_release_without_pyproject_is_one_line_and_writes_nothing(tmp_path: Path
 def test_template_holds_no_solutions_mutants_or_author_files(released) -> None:
     _, template, bundle = released
     for root in (template, bundle):
-        assert not (root / "solutions").exists()
         assert not list(root.rglob("mutants"))
         assert not (root / "AUTHORING.md").exists() and not (root / "noxfile.py").exists()
-        for path in root.rglob("*.py"):
-            text = path.read_text(encoding="utf-8")
-            assert "return a + b" not in text and "return x / 2" not in text, path
+    assert not (template / "solutions").exists()
+    for path in [*template.rglob("*.py"), *(p for p in bundle.rglob("*.py")
+                                            if p.parent != bundle / "solutions")]:
+        text = path.read_text(encoding="utf-8")
+        assert "return a + b" not in text and "return x / 2" not in text, path
     assert (template / "katas" / "toy.py").read_text() == \
         (template / "tests" / "stubs" / "toy.py").read_text()
     assert (template / "katas" / "toy.md").is_file() and (template / "katas" / "toy2.md").is_file()
