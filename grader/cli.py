@@ -401,7 +401,8 @@ def release(
     click.echo(
         f"template: {template}\nteacher's bundle: {bundle}\nreveal: {chosen}: "
         + ("no reference leaves this repository" if chosen.policy == "never" else
-           "the references and approaches travel in the teacher's bundle only")
+           "the references and approaches travel in the teacher's bundle only (which "
+           "Classroom50 publishes: hidden there, not secret)")
         + "\n"
         "self-check passed: the template grades to 0 and holds no solution code"
     )

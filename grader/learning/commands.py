@@ -106,15 +106,15 @@ def in_a_release(kata: Kata, reveal: Reveal) -> str:
     if reveal.policy == "never":
         return (
             'this release keeps the reference solutions with your teacher (reveal = "never"): '
-            f"{kata.slug}'s is not shown"
+            f"the reference of {kata.slug} is not shown"
         )
-    when = f"once {kata.slug} passes"
+    when = "once it passes"
     if reveal.deadline is not None:
         when += f" and the deadline, {reveal.deadline:%Y-%m-%d %H:%M %Z}, is past"
     return (
-        f"this release keeps the reference solutions with your teacher: {kata.slug}'s reference "
-        f"and approaches appear in your graded feedback (Classroom50's release notes, or the "
-        f"feedback file your teacher sends) {when}"
+        "this release keeps the reference solutions with your teacher: the reference and "
+        f"approaches of {kata.slug} appear in your graded feedback (Classroom50's release notes, "
+        f"or the feedback file your teacher sends) {when}"
     )
 
 

@@ -162,21 +162,24 @@ def _prepare(folder: Path, force: bool) -> Path | None:
 
 
 def record(text: str, reveal: Reveal) -> str:
-    """``katas.toml`` with the release's ``reveal`` (and ``deadline``) as its top-level keys,
-    in place of any it had, after its other top-level keys (comments and tables untouched)."""
+    """``katas.toml`` with the release's ``reveal`` (and ``deadline``) as its top-level keys: in
+    place of those it had, else after its other top-level keys (comments and tables untouched)."""
     lines = text.splitlines()
     header = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
-    key = re.compile(r"\s*(reveal|deadline)\s*=")
-    top = [line for line in lines[:header] if not key.match(line)]
-    assigned = [i for i, line in enumerate(top) if re.match(r"\s*[\w\"'-]+\s*=", line)]
-    at = assigned[-1] + 1 if assigned else 0
     keys = [f'reveal = "{reveal.policy}"']
     if reveal.deadline is not None:
         keys.append(f"deadline = {reveal.deadline.isoformat()}")  # a TOML offset date-time
-    added = ["# Written by `kata release`: when a passed kata's reference reaches its learner.",
-             *keys]
-    added = ["", *added] if at else [*added, ""]
-    return "\n".join([*top[:at], *added, *top[at:], *lines[header:]]) + "\n"
+    ours = re.compile(r"\s*(reveal|deadline)\s*=")
+    old = [i for i, line in enumerate(lines[:header]) if ours.match(line)]
+    top = [line for i, line in enumerate(lines[:header]) if i not in old]
+    if old:
+        at = old[0]
+    else:
+        assigned = [i for i, line in enumerate(top) if re.match(r"\s*[\w\"'-]+\s*=", line)]
+        at = assigned[-1] + 1 if assigned else 0
+        note = "# Written by `kata release`: when a passed kata's reference reaches its learner."
+        keys = ["", note, *keys] if at else [note, *keys, ""]
+    return "\n".join([*top[:at], *keys, *top[at:], *lines[header:]]) + "\n"
 
 
 def write_template(catalogue: Catalogue, out: Path, reveal: Reveal) -> None:

@@ -10,10 +10,8 @@ approaches exactly when the policy allows.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +19,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from gradecheck import CLASSROOM50, one_line_error
+from test_release import make_teacher_repo, run_autograder
 from test_sandbox import ATTACKS
-from toyrepo import TOY2_SOLUTION, TOY2_STUB, TOY_SOLUTION, build_repo, clean, write
+from toyrepo import TOY2_SOLUTION, TOY2_STUB, TOY_SOLUTION, clean, write
 
 from grader.catalogue import CatalogueError, Reveal, load
 from grader.cli import main
-from grader.running.runner import KataResult, TestResult
+from grader.running import runner
 from grader.teaching.grading import Gradebook, KataGrade, feedback
 from grader.teaching.release import record
 
@@ -66,12 +65,6 @@ def kata(repo: Path, *args: str):
     return CliRunner().invoke(main, ["--repo", str(repo), "--no-color", *args])
 
 
-def teacher_repo(root: Path) -> Path:
-    build_repo(root)
-    write(root / "pyproject.toml", '[project]\nname = "toy-katas"\nversion = "0.1.0"\n')
-    return root
-
-
 def hand_in(folder: Path, learner: str) -> Path:
     for slug, text in LEARNERS[learner].items():
         write(folder / "katas" / f"{slug}.py", text)
@@ -90,7 +83,7 @@ class Released:
 def released(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Released:
     """One release per policy, shared by the module's tests. Do not modify."""
     base = tmp_path_factory.mktemp("reveal")
-    teacher = teacher_repo(base / "teacher")
+    teacher = make_teacher_repo(base / "teacher")
     result = kata(teacher, "release", str(base / "course"), *POLICIES[request.param])
     out = clean(result)
     assert result.exit_code == 0, out
@@ -146,14 +139,6 @@ def test_the_release_records_its_policy_and_only_the_bundle_holds_the_references
 # --- path 1: Classroom50's release-body.md --------------------------------------------------------
 
 
-def run_autograder(bundle: Path, checkout: Path, **extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "KATA_TREE", "PYTEST_ADDOPTS", "KATA_NO_SANDBOX")}
-    env.update(CLASSROOM50, CLASSROOM50_BUNDLE_DIR=str(bundle), **extra)
-    return subprocess.run([sys.executable, str(bundle / "autograder.py")], cwd=checkout, env=env,
-                          capture_output=True, text=True, timeout=150)
-
-
 @pytest.mark.parametrize("learner", list(LEARNERS))
 def test_release_body_reveals_as_the_policy_allows(released: Released, learner: str,
                                                    tmp_path: Path) -> None:
@@ -171,7 +156,7 @@ def test_release_body_reveals_as_the_policy_allows(released: Released, learner: 
 
 def test_an_unsandboxed_grade_reveals_nothing(tmp_path: Path) -> None:
     """Without the sandbox a forged pass may go unnoticed: it must not buy the answer."""
-    teacher = teacher_repo(tmp_path / "teacher")
+    teacher = make_teacher_repo(tmp_path / "teacher")
     assert kata(teacher, "release", str(tmp_path / "course")).exit_code == 0
     checkout = hand_in(tmp_path / "checkout", "alice")
     proc = run_autograder(tmp_path / "course-teacher", checkout, KATA_NO_SANDBOX="1",
@@ -207,7 +192,7 @@ def test_grade_all_feedback_reveals_as_the_policy_allows(released: Released,
 
 def test_grade_all_reveal_overrides_the_catalogue(tmp_path: Path) -> None:
     """From the teacher's own repository (reveal: after-pass by default), --reveal wins."""
-    teacher = teacher_repo(tmp_path / "teacher")
+    teacher = make_teacher_repo(tmp_path / "teacher")
     subs = tmp_path / "subs"
     for learner in LEARNERS:
         hand_in(subs / learner, learner)
@@ -223,13 +208,17 @@ def test_grade_all_reveal_overrides_the_catalogue(tmp_path: Path) -> None:
 
 
 WHERE = {
-    "after-pass": "appear in your graded feedback (Classroom50's release notes, or the feedback "
-                  "file your teacher sends) once {slug} passes",
-    "after-deadline, past": "once {slug} passes and the deadline, 2000-01-01 00:00 UTC, is past",
-    "after-deadline, to come": "once {slug} passes and the deadline, 2999-01-01 00:00 UTC+01:00, "
-                               "is past",
+    "after-pass": "the reference and approaches of {slug} appear in your graded feedback "
+                  "(Classroom50's release notes, or the feedback file your teacher sends) once it "
+                  "passes",
+    "after-deadline, past": "of {slug} appear in your graded feedback (Classroom50's release "
+                            "notes, or the feedback file your teacher sends) once it passes and "
+                            "the deadline, 2000-01-01 00:00 UTC, is past",
+    "after-deadline, to come": "of {slug} appear in your graded feedback (Classroom50's release "
+                               "notes, or the feedback file your teacher sends) once it passes "
+                               "and the deadline, 2999-01-01 00:00 UTC+01:00, is past",
     "never": 'this release keeps the reference solutions with your teacher (reveal = "never"): '
-             "{slug}'s is not shown",
+             "the reference of {slug} is not shown",
 }
 
 
@@ -259,7 +248,7 @@ def test_kata_solution_in_a_release_says_where_the_reference_will_appear(
 
 def test_kata_grade_classroom50_reveals_a_pass_in_the_teachers_repository(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    teacher = teacher_repo(tmp_path / "teacher")
+    teacher = make_teacher_repo(tmp_path / "teacher")
     write(teacher / "katas" / "toy.py", TOY_SOLUTION)
     for name, value in CLASSROOM50.items():
         monkeypatch.setenv(name, value)
@@ -281,9 +270,9 @@ def test_a_kata_whose_tests_passed_but_were_tampered_with_reveals_nothing(
     """An edited test file (the manifest check's finding) leaves the run itself "passed"."""
     toy, toy2 = load(repo).katas
 
-    def passed(slug: str) -> KataResult:
-        return KataResult(slug, "passed", tests=[
-            TestResult(f"tests/katas/test_{slug}.py::test_x", 1, "passed")])
+    def passed(slug: str) -> runner.KataResult:
+        return runner.KataResult(slug, "passed", tests=[
+            runner.TestResult(f"tests/katas/test_{slug}.py::test_x", 1, "passed")])
 
     book = Gradebook([KataGrade(toy, passed("toy"), ["tests/katas/test_toy.py: edited"]),
                       KataGrade(toy2, passed("toy2"))], True, [])
@@ -315,7 +304,7 @@ BAD = [
 @pytest.mark.parametrize(("args", "message"), BAD)
 def test_a_bad_policy_or_deadline_for_release_is_one_line(args: list[str], message: str,
                                                           tmp_path: Path) -> None:
-    teacher = teacher_repo(tmp_path / "teacher")
+    teacher = make_teacher_repo(tmp_path / "teacher")
     result = kata(teacher, "release", str(tmp_path / "course"), *args)
     assert result.exit_code == 2
     assert message in one_line_error(result)
@@ -329,7 +318,7 @@ def test_a_bad_policy_or_deadline_for_release_is_one_line(args: list[str], messa
 ])
 def test_a_bad_policy_or_deadline_for_grade_all_is_one_line(args: list[str], message: str,
                                                             tmp_path: Path) -> None:
-    teacher = teacher_repo(tmp_path / "teacher")
+    teacher = make_teacher_repo(tmp_path / "teacher")
     hand_in(tmp_path / "subs" / "alice", "alice")
     result = kata(teacher, "grade-all", str(tmp_path / "subs"), "-o", str(tmp_path / "o"), *args)
     assert result.exit_code == 2
@@ -384,12 +373,16 @@ def test_record_replaces_the_policy_and_keeps_everything_else() -> None:
             '\n[[kata]]\nslug = "toy"\nreveal = "kept: not a top-level key"\n')
     moment = datetime.fromisoformat("2026-12-01T23:59:00+01:00")
     assert record(text, Reveal("after-deadline", moment)) == (
-        "# the catalogue\n\n# locked levels\ngated = false\n\n"
-        "# Written by `kata release`: when a passed kata's reference reaches its learner.\n"
-        'reveal = "after-deadline"\ndeadline = 2026-12-01T23:59:00+01:00\n\n# limits\n'
-        '[limits]\nwall_clock = 4\n\n[[kata]]\nslug = "toy"\nreveal = "kept: not a top-level key"\n'
+        '# the catalogue\n\n# locked levels\ngated = false\nreveal = "after-deadline"\n'
+        "deadline = 2026-12-01T23:59:00+01:00\n\n# limits\n[limits]\nwall_clock = 4\n\n"
+        '[[kata]]\nslug = "toy"\nreveal = "kept: not a top-level key"\n'
     )
-    assert 'reveal = "after-pass"\n' in record("[limits]\n", Reveal())
+    note = "# Written by `kata release`: when a passed kata's reference reaches its learner.\n"
+    assert record("# locked levels\ngated = false\n\n[limits]\n", Reveal("never")) == (
+        f'# locked levels\ngated = false\n\n{note}reveal = "never"\n\n[limits]\n')
+    assert record("[limits]\n", Reveal()) == f'{note}reveal = "after-pass"\n\n[limits]\n'
+    for text in ("", "# comments only\n"):
+        assert tomllib.loads(record(text, Reveal("never"))) == {"reveal": "never"}
 
 
 def test_reveal_allows_from_the_deadline_on() -> None:
