@@ -297,7 +297,9 @@ def main() -> int:
             results += class_rows(tmp / "class40", args.class_runs)
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; medians of {args.runs} runs after a warm-up\n"
+        f"{platform.python_version()}; medians of {args.runs} runs after a warm-up "
+        f"(class and shards: {args.class_runs} rounds, no warm-up); load average "
+        f"{os.getloadavg()[0]:.1f}\n"
         f"sandbox: {'on (bubblewrap)' if reason is None else 'OFF: ' + reason}\n"
     )
     print("| row | kata | baseline | ratio | target | |\n|---|---|---|---|---|---|")

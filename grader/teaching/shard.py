@@ -11,11 +11,10 @@ to recompute the reports exactly, similarity across shards included:
   which must match the merging repository's) and ``extra_tests`` (sha256 of the teacher's hidden
   tests, which must match across the shards);
 - ``submissions``: per learner, in name order, ``learner``, ``warnings`` (files set aside),
-  ``sandboxed`` (false only under ``--no-sandbox``),
   ``sources`` (the text of each graded kata file, by path: similarity is pairwise, so the merge
   needs the files themselves, not a per-shard summary), and ``katas``: per kata ``slug``,
   ``flags`` (the static check's) and ``result`` (the run: status, cause, every test's name,
-  task, status, message, where and duration, and how the run was ``tampered``).
+  task, status, message, where and duration).
 """
 
 from __future__ import annotations
@@ -93,8 +92,8 @@ def write(
         "submissions": [
             {
                 "learner": sub.name,
-                "warnings": sub.book.warnings,
                 "sandboxed": sub.book.sandboxed,
+                "warnings": sub.book.warnings,
                 "sources": sub.sources,
                 "katas": [
                     {"slug": g.kata.slug, "flags": g.flags, "result": asdict(g.result)}
@@ -144,7 +143,7 @@ def read(catalogue: Catalogue, folders: list[Path]) -> list:
                     result = _result(results[kata.slug]["result"])
                     flags = list(results[kata.slug]["flags"])
                     grades.append(KataGrade(kata, result, result.tampered, flags))
-                book = Gradebook(grades, True, list(entry["warnings"]), bool(entry["sandboxed"]))
+                book = Gradebook(grades, True, list(entry["warnings"]), entry["sandboxed"])
                 graded[name] = Submission(name, folder, book, dict(entry["sources"]))
         except (KeyError, TypeError, AttributeError) as exc:
             raise UsageError(f"{folder / FILE}: a malformed shard file ({exc!r})") from None
