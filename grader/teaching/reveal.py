@@ -74,6 +74,11 @@ def section(root: Path, kata: Kata) -> list[str]:
     return [*lines, "</details>", ""]
 
 
+LANGUAGES = {".py": "python", ".html": "html", ".css": "css", ".js": "javascript", ".toml": "toml",
+             ".json": "json", ".yml": "yaml", ".yaml": "yaml", ".sql": "sql"}
+
+
 def _language(rel: str) -> str:
-    name = Path(rel).name
-    return "python" if name.endswith(".py") else "dockerfile" if name == "Dockerfile" else ""
+    """The code fence's language, so that GitHub highlights each learner file of a kata."""
+    path = Path(rel)
+    return "dockerfile" if path.name == "Dockerfile" else LANGUAGES.get(path.suffix, "")

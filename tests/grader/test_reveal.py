@@ -23,11 +23,12 @@ from test_release import make_teacher_repo, run_autograder
 from test_sandbox import ATTACKS
 from toyrepo import TOY2_SOLUTION, TOY2_STUB, TOY_SOLUTION, clean, write
 
-from grader.catalogue import CatalogueError, Reveal, load
+from grader.catalogue import CatalogueError, Kata, Reveal, load
 from grader.cli import main
 from grader.running import runner
 from grader.teaching.grading import Gradebook, KataGrade, feedback
 from grader.teaching.release import record
+from grader.teaching.reveal import section
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -392,3 +393,20 @@ def test_reveal_allows_from_the_deadline_on() -> None:
     assert policy.allows(deadline)
     assert Reveal("after-pass").allows(datetime(2000, 1, 1, tzinfo=UTC))
     assert not Reveal("never").allows(datetime(2999, 1, 1, tzinfo=UTC))
+
+
+def test_a_package_katas_reference_is_each_learner_file_with_its_own_fence(tmp_path: Path) -> None:
+    kata = Kata("pkg", "beginner", "A package", "?", 1,
+                ("katas/pkg/__init__.py", "katas/pkg/templates/index.html", "katas/pkg/Dockerfile"))
+    write(tmp_path / "solutions" / "pkg" / "__init__.py", 'DOC = """```python\nx\n```"""\n')
+    write(tmp_path / "solutions" / "pkg" / "templates" / "index.html", "<p>PKG-HTML</p>\n")
+    write(tmp_path / "solutions" / "pkg" / "other.py", "never shown: not a learner file\n")
+    write(tmp_path / "solutions" / "pkg.approaches.md", "# pkg: other approaches\n")
+    assert kata.reference(tmp_path) == [  # the Dockerfile has no reference here: left out
+        "solutions/pkg/__init__.py", "solutions/pkg/templates/index.html",
+        "solutions/pkg.approaches.md"]
+    text = "\n".join(section(tmp_path, kata))
+    assert '````python\nDOC = """```python\nx\n```"""\n````' in text  # no fence inside closes it
+    assert "`solutions/pkg/templates/index.html`\n\n```html\n<p>PKG-HTML</p>\n```" in text
+    assert "never shown" not in text
+    assert text.endswith("# pkg: other approaches\n\n</details>\n")
