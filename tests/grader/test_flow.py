@@ -224,7 +224,8 @@ def test_a_passing_check_of_the_real_cors_kata_fits_on_one_screen(kata, repo: Pa
                  if k["slug"] == "cors")
     entry.pop("hints", None)
     write_catalogue(repo, [*KATAS, entry])
-    for rel in ("katas/cors.md", "tests/stubs/cors.py", "tests/katas/test_cors.py"):
+    for rel in ("katas/cors.md", "tests/stubs/cors.py", "tests/katas/test_cors.py",
+                "tests/katas/kata_support.py"):  # the suites' shared assertions
         shutil.copy2(REAL_REPO / rel, repo / rel)
     shutil.copy2(REAL_REPO / "solutions" / "cors.py", repo / "katas" / "cors.py")
     tasks = re.findall(r"^## Task (\d+)", (repo / "katas" / "cors.md").read_text(), re.MULTILINE)
