@@ -71,8 +71,11 @@ class Env:
         return locked(self.catalogue, self.progress) if self.gated else {}
 
     def kata_or_current(self, slug: str | None):
+        """SLUG, which becomes the current kata (as `kata start` makes it), or the current one."""
         if slug:
-            return self.catalogue.get(slug)
+            kata = self.catalogue.get(slug)
+            self.progress.start(kata.slug)  # saved by the command that follows
+            return kata
         current = self.progress.current
         if current is None:
             first = self.catalogue.katas[0].slug
@@ -100,7 +103,7 @@ def main(ctx: click.Context, repo: Path | None, no_color: bool, gated: bool) -> 
     \b
     kata start decorators   show the task, make it current
     kata check              run its tests on your code
-    kata hint               one more hint
+    kata hint               the next hint for the task you are on
     kata progress           how far you are, level by level
     """
     if os.name == "nt":
@@ -148,11 +151,10 @@ def start(env: Env, slug: str) -> None:
 @main.command("next")
 @pass_env
 def next_(env: Env) -> None:
-    """Start the first kata that has not passed yet."""
+    """Start the next kata after the current one that has not passed yet."""
     from grader.learning import commands
-    from grader.learning.report import next_kata
 
-    kata = next_kata(env.catalogue, env.progress)
+    kata = commands.next_kata(env)
     if kata is None:
         click.echo("Every kata has passed. Well done!")
         return
@@ -162,24 +164,26 @@ def next_(env: Env) -> None:
 @main.command()
 @click.argument("slug", required=False)
 @click.option("--all", "all_", is_flag=True, help="Check every kata.")
+@click.option("-v", "--verbose", is_flag=True, help="List every test, passing tasks too.")
 @pass_env
-def check(env: Env, slug: str | None, all_: bool) -> None:
-    """Run the tests of SLUG (default: the current kata) on your code."""
+def check(env: Env, slug: str | None, all_: bool, verbose: bool) -> None:
+    """Run the tests of SLUG (default: the current kata; SLUG becomes current) on your code."""
     from grader.learning import commands
 
     katas = list(env.catalogue.katas) if all_ else [env.kata_or_current(slug)]
-    ok = commands.check(env, katas, echo=click.echo)
+    ok = commands.check(env, katas, echo=click.echo, verbose=verbose)
     sys.exit(0 if ok else 1)
 
 
 @main.command()
 @click.argument("slug", required=False)
+@click.option("--task", "number", type=int, help="The task to climb (default: the first failing).")
 @pass_env
-def hint(env: Env, slug: str | None) -> None:
-    """Show the next hint for SLUG (default: the current kata)."""
+def hint(env: Env, slug: str | None, number: int | None) -> None:
+    """The next hint of the first failing task of SLUG (default: the current kata)."""
     from grader.learning import commands
 
-    click.echo(commands.hint(env, env.kata_or_current(slug)))
+    click.echo(commands.hint(env, env.kata_or_current(slug), number))
 
 
 @main.command()
@@ -326,7 +330,7 @@ def grade(
         env.catalogue, katas, extra_dir=extra_tests, jobs=jobs, sandboxed=sandboxed
     )
     if fmt == "classroom50":
-        click.echo(grading.write_classroom50(book, output))
+        click.echo(grading.write_classroom50(book, output, env.catalogue))
     else:
         text = grading.render(book, fmt)
         if output is None:
@@ -360,19 +364,46 @@ def _tampering_or_broken(env: Env, exc: Exception) -> None:
     raise grading.GradingError(str(exc)) from None
 
 
+def reveal_options(command):
+    """--reveal and --deadline: when a passed kata's reference and approaches reach its learner
+    (release records them; grade-all and merge-grades write the feedback files with them)."""
+    command = click.option(
+        "--deadline",
+        metavar="ISO-8601",
+        help="For after-deadline: from when (UTC unless it says otherwise) "
+        "[default: katas.toml's].",
+    )(command)
+    return click.option(
+        "--reveal",
+        "policy",
+        metavar="after-pass|after-deadline|never",
+        help="When a passed kata's reference and approaches reach its learner "
+        "[default: katas.toml's reveal, else after-pass].",
+    )(command)
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a non-empty FOLDER (kept as a backup).")
+@reveal_options
 @pass_env
-def release(env: Env, folder: Path, force: bool) -> None:
+def release(
+    env: Env, folder: Path, force: bool, policy: str | None, deadline: str | None
+) -> None:
     """Write the learner's template to FOLDER and the teacher's bundle beside it, then prove it."""
     from grader.teaching.release import release as write_release
+    from grader.teaching.reveal import override
 
-    template, bundle, notes = write_release(env.catalogue, folder, force)
+    chosen = override(env.catalogue, policy, deadline)
+    template, bundle, notes = write_release(env.catalogue, folder, force, chosen)
     for note in notes:
         click.echo(note)
     click.echo(
-        f"template: {template}\nteacher's bundle: {bundle}\n"
+        f"template: {template}\nteacher's bundle: {bundle}\nreveal: {chosen}: "
+        + ("no reference leaves this repository" if chosen.policy == "never" else
+           "the references and approaches travel in the teacher's bundle only (which "
+           "Classroom50 publishes: hidden there, not secret)")
+        + "\n"
         "self-check passed: the template grades to 0 and holds no solution code"
     )
 
@@ -406,7 +437,7 @@ def report_options(command):
         ]
     ):
         command = option(command)
-    return command
+    return reveal_options(command)
 
 
 @main.command("grade-all")
@@ -445,7 +476,7 @@ def grade_all(
     from grader.teaching.grading import NO_SANDBOX, require_sandbox
 
     part = gradeall.Shard.parse(shard) if shard is not None else None
-    options = gradeall.report_options(part, **report)
+    options = gradeall.report_options(env.catalogue, part, **report)
     sandboxed = require_sandbox(no_sandbox)
     if not sandboxed:
         click.echo(f"warning: {NO_SANDBOX}", err=True)
@@ -468,7 +499,7 @@ def merge_grades(env: Env, out: Path, shards: tuple[Path, ...], **report: object
     """Merge the folders that grade-all --shard wrote into OUT: the reports of one whole run."""
     from grader.teaching import collect, gradeall, shard
 
-    options = gradeall.report_options(None, **report)
+    options = gradeall.report_options(env.catalogue, None, **report)
     graded = shard.read(env.catalogue, list(shards))
     written, notes = gradeall.write_reports(env.catalogue, graded, out, options)
     listed = collect.merge_csv([folder / collect.FILE for folder in shards], out / collect.FILE)

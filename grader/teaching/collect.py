@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader.errors import KataError, UsageError
+from grader.catalogue import parse_time
+from grader.errors import KataError
 from grader.teaching import csvfile
 from grader.teaching.roster import Learner
 
@@ -53,13 +54,7 @@ class Collected:
 
 def parse_deadline(text: str) -> datetime:
     """An ISO 8601 date and time; without an offset it is UTC (as on GitHub's runners)."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"--before {text!r}: not an ISO 8601 date and time (such as 2026-12-01T23:59:00+01:00)"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_time(text, "--before")
 
 
 def collect(

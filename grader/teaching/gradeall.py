@@ -1,11 +1,13 @@
 """``kata grade-all ROOT``: grade a class against the teacher's pristine tests.
 
 Each folder under ROOT is one learner's submission. Only the learner's kata files are taken from
-it; every (submission, kata) pair runs isolated, all cores busy, and a broken or hostile submission
-never stops the batch. Writes ``grades.csv``, ``similarity.csv``, a class report (Markdown, JSON
-and HTML) and, with a roster, the LMS's import file. With ``--shard K/N`` it grades a stable 1/N of
-the class and writes ``shard.json`` instead (see ``shard``); ``merge-grades`` turns the shards into
-the same reports, through the same ``write_reports``.
+it; each learner runs in a sandbox of their own, all cores busy, and a broken or hostile
+submission never stops the batch. Writes ``grades.csv``, ``similarity.csv``, a class report
+(Markdown, JSON and HTML), ``feedback/<learner>.md`` (each learner's grade, failing tests and, as
+the reveal policy allows, the reference of each kata they passed) and, with a roster, the LMS's
+import file. With ``--shard K/N`` it grades a stable 1/N of the class and writes ``shard.json``
+instead (see ``shard``); ``merge-grades`` turns the shards into the same reports, through the
+same ``write_reports``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.catalogue import LEVELS, Catalogue, Kata
+from grader.catalogue import LEVELS, Catalogue, Kata, Reveal
 from grader.errors import UsageError
 from grader.learning import workspace
 from grader.running.runner import (
@@ -29,9 +31,9 @@ from grader.running.runner import (
     preload_modules,
     run_kata,
 )
-from grader.teaching import csvfile, integrity, lms, similarity, static
+from grader.teaching import csvfile, integrity, lms, reveal, similarity, static
 from grader.teaching import shard as shard_file
-from grader.teaching.grading import Gradebook, GradingError, KataGrade, extra_tests
+from grader.teaching.grading import Gradebook, GradingError, KataGrade, extra_tests, feedback
 from grader.teaching.roster import Learner
 from grader.teaching.roster import read as read_roster
 from grader.teaching.shard import Shard
@@ -53,6 +55,7 @@ class ReportOptions:
     systems: tuple[str, ...] = ()  # LMS exports: canvas, moodle
     assignment: str = lms.ASSIGNMENT
     threshold: float = similarity.THRESHOLD
+    reveal: Reveal | None = None  # what the feedback files reveal; None: the catalogue's policy
 
 
 def submissions(root: Path, shard: Shard | None = None) -> list[Path]:
@@ -173,17 +176,24 @@ class LiveWorkers:
 
 
 def report_options(
+    catalogue: Catalogue,
     shard: Shard | None,
     roster: Path | None = None,
     systems: tuple[str, ...] = (),
     assignment: str | None = None,
     similarity_threshold: float | None = None,
+    policy: str | None = None,
+    deadline: str | None = None,
 ) -> ReportOptions:
     """Check the report options before anything is graded: a mistake costs one line, not a run."""
     if shard is not None:
         if roster is not None or systems:
             raise UsageError(
                 "--roster and --lms apply to the whole class: pass them to merge-grades"
+            )
+        if policy is not None or deadline is not None:
+            raise UsageError(
+                "--reveal and --deadline apply to the feedback files: pass them to merge-grades"
             )
         return ReportOptions()
     if not similarity.available():
@@ -198,6 +208,7 @@ def report_options(
         systems,
         assignment or lms.ASSIGNMENT,
         similarity.THRESHOLD if similarity_threshold is None else similarity_threshold,
+        reveal.override(catalogue, policy, deadline),
     )
 
 
@@ -245,11 +256,23 @@ def write_reports(
         for system in options.systems:
             written.append(lms.write(system, options.roster or [], scores, out,
                                      options.assignment))
+        written.append(_feedback(catalogue, graded, out / "feedback", options.reveal))
     except OSError as exc:
         raise GradingError(
             f"cannot write the class report to {out} ({exc.strerror or exc})"
         ) from None
     return written, notes
+
+
+def _feedback(
+    catalogue: Catalogue, graded: list[Submission], folder: Path, policy: Reveal | None
+) -> Path:
+    """``feedback/<learner>.md``: what Classroom50's release-body.md would tell each learner."""
+    folder.mkdir(exist_ok=True)
+    for sub in graded:
+        text = feedback(sub.book, catalogue.root, policy or catalogue.reveal)
+        (folder / f"{sub.name}.md").write_text(text, encoding="utf-8")
+    return folder
 
 
 def _csv(catalogue: Catalogue, graded: list[Submission], path: Path) -> Path:

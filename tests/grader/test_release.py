@@ -110,9 +110,11 @@ def test_release_writes_the_template_and_the_teachers_bundle(tmp_path: Path) -> 
     assert (bundle / "autograder.py").is_file()
     for name in ("katas.toml", "kata-manifest.json", "constraints.txt", "pyproject.toml",
                  "tests/katas/test_toy.py", "tests/katas/test_toy2.py",
-                 "grader/teaching/grading.py"):
+                 "grader/teaching/grading.py", "hints/toy.toml", "hints/toy2.toml"):
         assert (bundle / name).is_file(), name
-    assert not (bundle / "solutions").exists() and not (bundle / "katas").exists()
+    assert not (bundle / "katas").exists()
+    assert sorted(p.name for p in (bundle / "solutions").iterdir()) == [
+        "toy.approaches.md", "toy.py", "toy2.approaches.md", "toy2.py"]  # what a pass reveals
     assert not (template / ".kata").exists()  # the self-check's cache stays out
 
 
@@ -182,15 +184,33 @@ def test_release_without_pyproject_is_one_line_and_writes_nothing(tmp_path: Path
 def test_template_holds_no_solutions_mutants_or_author_files(released) -> None:
     _, template, bundle = released
     for root in (template, bundle):
-        assert not (root / "solutions").exists()
         assert not list(root.rglob("mutants"))
         assert not (root / "AUTHORING.md").exists() and not (root / "noxfile.py").exists()
-        for path in root.rglob("*.py"):
-            text = path.read_text(encoding="utf-8")
-            assert "return a + b" not in text and "return x / 2" not in text, path
+    assert not (template / "solutions").exists()
+    for path in [*template.rglob("*.py"), *(p for p in bundle.rglob("*.py")
+                                            if p.parent != bundle / "solutions")]:
+        text = path.read_text(encoding="utf-8")
+        assert "return a + b" not in text and "return x / 2" not in text, path
     assert (template / "katas" / "toy.py").read_text() == \
         (template / "tests" / "stubs" / "toy.py").read_text()
     assert (template / "katas" / "toy.md").is_file() and (template / "katas" / "toy2.md").is_file()
+
+
+def test_template_has_the_hint_ladders_and_kata_hint_works_there(released, learner: Path) -> None:
+    teacher, template, _ = released
+    for slug in ("toy", "toy2"):
+        assert (template / "hints" / f"{slug}.toml").read_text() == \
+            (teacher / "hints" / f"{slug}.toml").read_text()
+    result = run_kata(learner, "hint", "toy2", "--task", "2")
+    assert result.exit_code == 0, clean(result)
+    assert "Hint 1/3: Half of an odd number is not a whole number." in clean(result)
+
+
+def test_deleting_a_hints_file_is_tampering_named_in_one_line(learner: Path) -> None:
+    (learner / "hints" / "toy.toml").unlink()
+    result = run_kata(learner, "grade")
+    assert result.exit_code == 3
+    assert clean(result).strip() == "tampering found: hints/toy.toml: deleted"
 
 
 def test_template_has_a_manifest_of_every_protected_file(released) -> None:
@@ -199,7 +219,8 @@ def test_template_has_a_manifest_of_every_protected_file(released) -> None:
     assert manifest["schema"] == "kata/manifest/v1"
     files = manifest["files"]
     for name in ("katas.toml", "pyproject.toml", "tests/katas/test_toy.py",
-                 "tests/katas/test_toy2.py", "tests/stubs/toy.py", "grader/teaching/grading.py"):
+                 "tests/katas/test_toy2.py", "tests/stubs/toy.py", "grader/teaching/grading.py",
+                 "hints/toy.toml"):
         assert re.fullmatch(r"[0-9a-f]{64}", files[name]), name
     assert not any(name.startswith("katas/") for name in files)  # the learner's files are free
 
@@ -253,7 +274,7 @@ def test_classroom_yml_has_one_command_grader_step_per_kata_and_a_matching_repor
 
 def test_step_ids_are_letters_and_digits_and_never_collide() -> None:
     def kata(slug: str, points: int = 3) -> Kata:
-        return Kata(slug, "beginner", slug, "?", points, ("a", "b", "c"), (f"katas/{slug}.py",),
+        return Kata(slug, "beginner", slug, "?", points, (f"katas/{slug}.py",),
                     Limits(wall_clock=30))
 
     assert step_id("async_basics") == "asyncbasics"
@@ -385,6 +406,7 @@ TAMPERING = {
     "edited": ("tests/katas/test_toy.py", "edited"),
     "added": ("tests/katas/test_toy_extra.py", "added"),
     "stub edited": ("tests/stubs/toy.py", "edited"),
+    "hints edited": ("hints/toy.toml", "edited"),
 }
 
 

@@ -67,7 +67,7 @@ def runs(toy_template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 def test_two_shards_merged_write_exactly_what_one_run_writes(runs) -> None:
     whole, merged = runs["whole"], runs["merged"]
-    for name in OUTPUTS:
+    for name in [*OUTPUTS, *(f"feedback/{learner}.md" for learner in CLASS)]:
         assert (merged / name).read_bytes() == (whole / name).read_bytes(), name
     # and they are the right numbers
     rows = {r[0]: r for r in csv_rows(whole / "grades.csv")[1:]}
