@@ -112,6 +112,11 @@ pass_env = click.make_pass_decorator(Env)
 jobs_option = click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores)."
 )
+no_sandbox_option = click.option(
+    "--no-sandbox",
+    is_flag=True,
+    help="Grade without the bubblewrap sandbox (only where it cannot run); every output says so.",
+)
 extra_tests_option = click.option(
     "--extra-tests",
     type=click.Path(path_type=Path, file_okay=False),
@@ -244,13 +249,26 @@ def reset(env: Env, slugs: tuple[str, ...], all_: bool) -> None:
 @main.command()
 @click.argument("slugs", nargs=-1)
 @jobs_option
+@click.option("--mutation", is_flag=True,
+              help="The mutation gate instead: mechanical mutants of each solution must fail.")
+@click.option("--changed", is_flag=True,
+              help="With --mutation: run only the katas whose checked-in score is out of date.")
+@click.option("--record", is_flag=True,
+              help="With --mutation: write each measured score to the kata's _mutation.toml.")
 @pass_env
-def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
+def verify(env: Env, slugs: tuple[str, ...], jobs: int | None, mutation: bool, changed: bool,
+           record: bool) -> None:
     """Prove katas sound: tests fail on the stub, pass on the solution, reject each mutant."""
     from grader.learning import commands
 
+    if (changed or record) and not mutation:
+        raise click.UsageError("--changed and --record go with --mutation")
     katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
-    sys.exit(0 if commands.verify(env, katas, jobs, echo=click.echo) else 1)
+    if mutation:
+        ok = commands.verify_mutation(env, katas, jobs, changed, record, echo=click.echo)
+    else:
+        ok = commands.verify(env, katas, jobs, echo=click.echo)
+    sys.exit(0 if ok else 1)
 
 
 @main.command()
@@ -276,6 +294,7 @@ def verify(env: Env, slugs: tuple[str, ...], jobs: int | None) -> None:
 )
 @extra_tests_option
 @jobs_option
+@no_sandbox_option
 @pass_env
 def grade(
     env: Env,
@@ -285,6 +304,7 @@ def grade(
     strict: bool,
     extra_tests: Path | None,
     jobs: int | None,
+    no_sandbox: bool,
 ) -> None:
     """Grade every kata (or SLUGS), each isolated, for a teacher.
 
@@ -301,7 +321,10 @@ def grade(
         if exc.exit_code == 2:
             raise
         _tampering_or_broken(env, exc)
-    book = grading.grade(env.catalogue, katas, extra_dir=extra_tests, jobs=jobs)
+    sandboxed = grading.require_sandbox(no_sandbox)
+    book = grading.grade(
+        env.catalogue, katas, extra_dir=extra_tests, jobs=jobs, sandboxed=sandboxed
+    )
     if fmt == "classroom50":
         click.echo(grading.write_classroom50(book, output))
     else:
@@ -366,15 +389,25 @@ def release(env: Env, folder: Path, force: bool) -> None:
 )
 @extra_tests_option
 @jobs_option
+@no_sandbox_option
 @pass_env
 def grade_all(
-    env: Env, root: Path, output_dir: Path, extra_tests: Path | None, jobs: int | None
+    env: Env,
+    root: Path,
+    output_dir: Path,
+    extra_tests: Path | None,
+    jobs: int | None,
+    no_sandbox: bool,
 ) -> None:
     """Grade every submission folder under ROOT against this repository's pristine tests."""
     from grader.teaching.gradeall import grade_all as run
     from grader.teaching.gradeall import write_reports
+    from grader.teaching.grading import NO_SANDBOX, require_sandbox
 
-    graded = run(env.catalogue, root, extra_tests, jobs)
+    sandboxed = require_sandbox(no_sandbox)
+    if not sandboxed:
+        click.echo(f"warning: {NO_SANDBOX}", err=True)
+    graded = run(env.catalogue, root, extra_tests, jobs, sandboxed)
     for sub in graded:
         click.echo(f"{sub.name}: {sub.book.score}/{sub.book.max_score}")
     for path in write_reports(env.catalogue, graded, output_dir):

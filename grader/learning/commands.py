@@ -48,6 +48,11 @@ def check(env, katas: list[Kata], echo: Echo, workers=None) -> bool:
                 raise KataError(f"{rel} is a folder, but it should be your kata file")
             if not path.exists():
                 raise KataError(f"{rel} is missing; `kata start {kata.slug}` recreates the stub")
+    from grader.running.sandbox import unavailable
+
+    reason = unavailable()
+    if reason:  # practice still works; a teacher's grade is refused without the sandbox
+        echo(f"note: running without the sandbox: {reason}")
     results = run_many(env.catalogue, katas, "katas", workers=workers)
     for kata, result in zip(katas, results, strict=True):
         echo(report.render_result(env.catalogue, kata, result, env.paint))
@@ -159,4 +164,31 @@ def verify(env, katas: list[Kata], jobs: int | None, echo: Echo) -> bool:
         for problem in v.problems:
             echo(f"{v.slug}: {problem}")
     echo(f"\n{len(verdicts) - len(bad)} of {len(verdicts)} katas sound")
+    return not bad
+
+
+def verify_mutation(env, katas: list[Kata], jobs: int | None, changed: bool, record: bool,
+                    echo: Echo) -> bool:
+    from grader.teaching.mutation import mutation_scores
+
+    scores = mutation_scores(env.catalogue, katas, jobs, changed_only=changed, record=record)
+    paint = env.paint
+    width = max(4, *(len(k.slug) for k in katas))
+    echo(f"{'kata':<{width}}  {'mutants':>7}  {'killed':>6}  {'equivalent':>10}  {'score':>6}  "
+         "verdict")
+    for s in scores:
+        sampled = f" (sample of {s.generated})" if s.generated > s.mutants else ""
+        verdict = paint("ok", "green") if s.ok else paint("FAIL", "red")
+        echo(f"{s.slug:<{width}}  {s.mutants:>7}  {s.killed:>6}  {s.equivalent:>10}  "
+             f"{s.score:>6.1%}  {verdict}{' (recorded)' if s.recorded else ''}{sampled}")
+    for s in scores:
+        for mutant in s.survivors:
+            echo(f"{s.slug}: survivor {mutant.diff}  [{mutant.id}]")
+        for problem in s.problems:
+            echo(f"{s.slug}: {problem}")
+    bad = [s for s in scores if not s.ok]
+    echo(f"\n{len(scores) - len(bad)} of {len(scores)} katas score at least 95%"
+         + (" (a survivor that no test can catch goes in solutions/mutants/<slug>/"
+            "_equivalent.toml as \"<id>\" = \"<why>\")" if any(s.survivors for s in scores)
+            else ""))
     return not bad

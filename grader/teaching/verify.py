@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
+import re
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.catalogue import Catalogue, Kata, readme_tasks
-from grader.running.runner import KataResult, Worker, WorkerPool, judge, read_report, run_kata
+from grader.running.runner import KataResult, Worker, WorkerPool, judge, run_kata
 
 MIN_MUTANTS = 3
 
@@ -73,17 +74,15 @@ def build_mutant(root: Path, kata: Kata, mutant: Path, into: Path) -> Path:
     return into
 
 
-def run_stub(root: Path, kata: Kata, worker: Worker) -> tuple[KataResult, list[dict]]:
+def run_stub(root: Path, kata: Kata, worker: Worker) -> tuple[KataResult, dict]:
     """Run the suite on the pristine stub; what it collects is the expected set of tests."""
-    with tempfile.TemporaryDirectory(prefix=f"kata-verify-{kata.slug}-") as tmp:
-        report = Path(tmp) / "stub.jsonl"
-        outcome = worker.run(kata, "stubs", report)
-        records = read_report(report)
-    expected = next((r["tests"] for r in records if r.get("event") == "collected"), [])
-    return judge(kata.slug, records, expected, outcome), expected
+    outcome = worker.run(kata, "stubs")
+    collected = next((r for r in outcome.records if r.get("event") == "collected"), {})
+    expected = {"tests": collected.get("tests", []), "suite": collected.get("suite")}
+    return judge(kata.slug, outcome.records, expected, outcome), expected
 
 
-def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list[dict]:
+def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> dict | None:
     problems = verdict.problems
     problems.extend(static_problems(root, kata))
     found = mutants(root, kata)
@@ -94,11 +93,11 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list
             f"{len(found)} mutants in {kata.mutants_dir}/, at least {MIN_MUTANTS} needed"
         )
     stub, expected = run_stub(root, kata, worker)
-    if not expected:
+    if not expected["tests"]:
         problems.append(f"the suite collects no tests on the stub ({stub.cause or stub.status})")
-        return []
+        return None
     tasks = readme_tasks(root, kata)
-    for test in expected:
+    for test in expected["tests"]:
         if test.get("task") is None:
             problems.append(f"{short(test['name'])} has no @pytest.mark.task(n)")
         elif test["task"] not in tasks:
@@ -106,10 +105,41 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list
                 f"{short(test['name'])} is marked task {test['task']}, "
                 f"which {kata.readme} has no '## Task {test['task']}' for"
             )
+    problems.extend(automatic_ids(root, kata, expected["tests"]))
     passing = [t for t in stub.tests if t.status == "passed"]
     verdict.stub = f"{len(stub.tests) - len(passing)}/{len(stub.tests)} fail"
     problems.extend(f"{short(t.name)} passes on the stub: it grades nothing" for t in passing)
     return expected
+
+
+def automatic_ids(root: Path, kata: Kata, expected: list[dict]) -> list[str]:
+    """Tests whose parametrize id is pytest's fallback, which tells the learner nothing: an
+    argument name and a number (``config0``, ``kwargs3``), ``<lambda>``, or an empty part."""
+    try:
+        tree = ast.parse((root / kata.test_file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return []
+    names = set()  # what pytest may name an automatic id after: parameters and fixtures
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+            names.update(a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                         *node.args.kwonlyargs))
+    problems = []
+    for test in expected:
+        name = short(test["name"])
+        params = name.partition("[")[2].removesuffix("]")
+        if "[" not in name:
+            continue
+        for part in params.split("-"):
+            if not part or "<lambda>" in part or any(
+                part[:i] in names and part[i:].isdigit() for i in range(1, len(part))
+            ):
+                problems.append(
+                    f"{name}: {part!r} is an id pytest made up; name each case with "
+                    "ids=[...] or pytest.param(..., id=...)")
+                break
+    return problems
 
 
 def judge_solution(verdict: Verdict, solved: KataResult) -> None:
@@ -146,14 +176,50 @@ def static_problems(root: Path, kata: Kata) -> list[str]:
     if not readme.is_file():
         return [f"no README at {kata.readme}"]
     text = readme.read_text(encoding="utf-8")
-    if not text.rstrip().endswith(f"kata check {kata.slug}`."):
-        problems.append(f"{kata.readme} must end with: Run `kata check {kata.slug}`.")
+    problems.extend(f"{kata.readme} {p}" for p in readme_ending_problems(text, kata.slug))
     if _plain(kata.question) not in _plain(text):
         problems.append(f"{kata.readme} does not quote the catalogue's question")
     if not readme_tasks(root, kata):
         problems.append(f"{kata.readme} has no '## Task 1 — ...' headings")
     if shadows_installed(kata.slug):
         problems.append(f"the slug {kata.slug!r} shadows an installed package or module")
+    return problems
+
+
+# After the tasks: the run line, then optionally "## Going further", then "## Sources" (last).
+ENDING = ("Going further", "Sources")
+MIN_SOURCES = 2
+
+
+def readme_ending_problems(text: str, slug: str) -> list[str]:
+    """The end of a README: ``Run `kata check <slug>`.`` as the last line before ``## Going
+    further`` (optional) and ``## Sources`` (required, last, at least two https:// links)."""
+    run_line = f"Run `kata check {slug}`."
+    lines, headings, fenced = text.splitlines(), [], False
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            headings.append((number, line[3:].strip()))
+    cut = next((n for n, title in headings if title in ENDING), len(lines))
+    before = [line.strip() for line in lines[:cut] if line.strip()]
+    tail = [title for n, title in headings if n >= cut]
+    problems = []
+    if not before or before[-1] != run_line:
+        where = f"'## {tail[0]}'" if tail else "the end"
+        problems.append(f"must have the line {run_line} last before {where}")
+    if "Sources" not in tail:
+        problems.append(f"must end with a '## Sources' section (at least {MIN_SOURCES} https:// "
+                        "links)")
+    elif tail not in (["Sources"], ["Going further", "Sources"]):
+        problems.append(f"may have only '## Going further' and then '## Sources' after {run_line}"
+                        f" (found {', '.join(f'## {t}' for t in tail)})")
+    else:
+        sources = "\n".join(lines[headings[-1][0] + 1 :])
+        links = len(set(re.findall(r"https://[^\s)>\]]+", sources)))
+        if links < MIN_SOURCES:
+            problems.append(f"has {links} https:// link(s) under '## Sources'; "
+                            f"at least {MIN_SOURCES} needed")
     return problems
 
 
@@ -180,32 +246,43 @@ def verify(catalogue: Catalogue, katas: list[Kata], jobs: int | None = None) -> 
     verdicts = {k.slug: Verdict(k.slug) for k in katas}
     # The workers close first on the way out, so that Ctrl-C ends the runs at once instead of
     # the thread pool waiting out their wall clocks.
-    with (
-        tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp,
-        ThreadPoolExecutor(size) as pool,
-        WorkerPool(root, katas, size) as workers,
-    ):
+    with tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp:
+        sources = [root / "tests" / "stubs", root / "solutions", Path(tmp)]
+        with (
+            ThreadPoolExecutor(size) as pool,
+            WorkerPool(root, katas, size, sources, [root / "tests"]) as workers,
+        ):
+            return _verify(root, katas, verdicts, Path(tmp), pool, workers)
 
-        def stub(kata: Kata) -> list[dict]:
-            with workers.worker() as worker:
-                return check_stub(root, kata, verdicts[kata.slug], worker)
 
-        expected = dict(zip([k.slug for k in katas], pool.map(stub, katas), strict=True))
-        runs: list[tuple[Kata, Path | None, str]] = []  # (kata, mutant or None, tree)
-        for kata in katas:
-            if not expected[kata.slug] or not (root / kata.solution_path).exists():
-                continue
-            runs.append((kata, None, "solutions"))
-            for mutant in mutants(root, kata):
-                tree = build_mutant(root, kata, mutant, Path(tmp) / kata.slug / mutant.stem)
-                runs.append((kata, mutant, str(tree)))
+def _verify(
+    root: Path,
+    katas: list[Kata],
+    verdicts: dict[str, Verdict],
+    tmp: Path,
+    pool: ThreadPoolExecutor,
+    workers: WorkerPool,
+) -> list[Verdict]:
+    def stub(kata: Kata) -> dict | None:
+        with workers.worker() as worker:
+            return check_stub(root, kata, verdicts[kata.slug], worker)
 
-        def run(job: tuple[Kata, Path | None, str]) -> KataResult:
-            kata, _, tree = job
-            with workers.worker() as worker:
-                return run_kata(root, kata, tree, expected[kata.slug], worker=worker)
+    expected = dict(zip([k.slug for k in katas], pool.map(stub, katas), strict=True))
+    runs: list[tuple[Kata, Path | None, str]] = []  # (kata, mutant or None, tree)
+    for kata in katas:
+        if not expected[kata.slug] or not (root / kata.solution_path).exists():
+            continue
+        runs.append((kata, None, "solutions"))
+        for mutant in mutants(root, kata):
+            tree = build_mutant(root, kata, mutant, tmp / kata.slug / mutant.stem)
+            runs.append((kata, mutant, str(tree)))
 
-        results = list(pool.map(run, runs))
+    def run(job: tuple[Kata, Path | None, str]) -> KataResult:
+        kata, _, tree = job
+        with workers.worker() as worker:
+            return run_kata(root, kata, tree, expected[kata.slug], worker=worker)
+
+    results = list(pool.map(run, runs))
     for kata in katas:
         mine = [(m, r) for (k, m, _), r in zip(runs, results, strict=True) if k is kata]
         for mutant, result in mine:

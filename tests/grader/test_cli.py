@@ -416,7 +416,8 @@ def test_verify_reports_authoring_problems(kata, repo: Path) -> None:
     result = kata("verify", "toy")
     out = clean(result)
     assert result.exit_code == 1, out
-    assert "toy: katas/toy.md must end with: Run `kata check toy`." in out
+    assert ("toy: katas/toy.md must have the line Run `kata check toy`. last before "
+            "'## Sources'") in out
     assert ("toy: test_greet_says_hello is marked task 2, which katas/toy.md has no "
             "'## Task 2' for") in out
     assert "toy: 2 mutants in solutions/mutants/toy/, at least 3 needed" in out

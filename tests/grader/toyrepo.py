@@ -130,6 +130,11 @@ A toy kata for the grader's own tests.
 ## Task 2 — {task2}
 
 Run `kata check {slug}`.
+
+## Sources
+
+- The Python tutorial: https://docs.python.org/3/tutorial/
+- pytest: https://docs.pytest.org/en/stable/
 """
 
 KATAS = [
