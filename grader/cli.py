@@ -377,6 +377,38 @@ def release(env: Env, folder: Path, force: bool) -> None:
     )
 
 
+def report_options(command):
+    """The options of everything that writes a class's reports (grade-all, merge-grades)."""
+    for option in reversed(
+        [
+            click.option(
+                "--roster",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="The class roster (learner,repo[,email,sis_id]), for --lms.",
+            ),
+            click.option(
+                "--lms",
+                "systems",
+                type=click.Choice(["canvas", "moodle"]),
+                multiple=True,
+                help="Also write the LMS's grade import file: canvas.csv or moodle.csv.",
+            ),
+            click.option(
+                "--assignment",
+                help="The LMS assignment (grade item) column [default: Python katas].",
+            ),
+            click.option(
+                "--similarity-threshold",
+                type=click.FloatRange(0, 1),
+                help="The class report shows the pairs scoring at least this, side by side "
+                "[default: 0.75].",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @main.command("grade-all")
 @click.argument("root", type=click.Path(path_type=Path))
 @click.option(
@@ -387,6 +419,13 @@ def release(env: Env, folder: Path, force: bool) -> None:
     show_default=True,
     help="Where grades.csv and the class report go.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Grade only shard K of N (a stable share by name) and write shard.json for "
+    "merge-grades.",
+)
+@report_options
 @extra_tests_option
 @jobs_option
 @no_sandbox_option
@@ -395,20 +434,97 @@ def grade_all(
     env: Env,
     root: Path,
     output_dir: Path,
+    shard: str | None,
     extra_tests: Path | None,
     jobs: int | None,
     no_sandbox: bool,
+    **report: object,
 ) -> None:
     """Grade every submission folder under ROOT against this repository's pristine tests."""
-    from grader.teaching.gradeall import grade_all as run
-    from grader.teaching.gradeall import write_reports
+    from grader.teaching import gradeall
     from grader.teaching.grading import NO_SANDBOX, require_sandbox
 
+    part = gradeall.Shard.parse(shard) if shard is not None else None
+    options = gradeall.report_options(part, **report)
     sandboxed = require_sandbox(no_sandbox)
     if not sandboxed:
         click.echo(f"warning: {NO_SANDBOX}", err=True)
-    graded = run(env.catalogue, root, extra_tests, jobs, sandboxed)
+    graded = gradeall.grade_all(env.catalogue, root, extra_tests, jobs, sandboxed, part)
     for sub in graded:
         click.echo(f"{sub.name}: {sub.book.score}/{sub.book.max_score}")
-    for path in write_reports(env.catalogue, graded, output_dir):
+    if part is not None:
+        path = gradeall.write_shard(env.catalogue, part, graded, output_dir, extra_tests)
+        click.echo(f"shard {part}: {len(graded)} learners; wrote {path}")
+        return
+    _wrote(*gradeall.write_reports(env.catalogue, graded, output_dir, options))
+
+
+@main.command("merge-grades")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@report_options
+@pass_env
+def merge_grades(env: Env, out: Path, shards: tuple[Path, ...], **report: object) -> None:
+    """Merge the folders that grade-all --shard wrote into OUT: the reports of one whole run."""
+    from grader.teaching import collect, gradeall, shard
+
+    options = gradeall.report_options(None, **report)
+    graded = shard.read(env.catalogue, list(shards))
+    written, notes = gradeall.write_reports(env.catalogue, graded, out, options)
+    listed = collect.merge_csv([folder / collect.FILE for folder in shards], out / collect.FILE)
+    _wrote([*written, *listed], notes)
+
+
+def _wrote(written: list[Path], notes: list[str]) -> None:
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command("collect")
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--before",
+    metavar="ISO-8601",
+    help="Check out the last commit at or before this time (committer date; UTC unless it "
+    "says otherwise).",
+)
+@click.option("--shard", metavar="K/N", help="Collect only the learners of shard K of N.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Repositories fetched at once [default: 8]."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    help="Seconds allowed per repository [default: 300].",
+)
+def collect_(
+    roster: Path,
+    dest: Path,
+    before: str | None,
+    shard: str | None,
+    jobs: int | None,
+    timeout: float | None,
+) -> None:
+    """Clone or update each learner's repository of ROSTER.csv into DEST/<learner>/."""
+    from grader.teaching import collect
+    from grader.teaching.roster import read
+    from grader.teaching.shard import Shard
+
+    deadline = collect.parse_deadline(before) if before is not None else None
+    part = Shard.parse(shard) if shard is not None else None
+    learners = [who for who in read(roster) if part is None or who.learner in part]
+    rows = collect.collect(
+        learners, dest, deadline, jobs or collect.JOBS, timeout or collect.TIMEOUT
+    )
+    for row in rows:
+        if row.error:
+            click.echo(f"{row.learner}: error: {row.error}")
+        else:
+            late = f", {row.late} commits after the deadline" if row.late else ""
+            click.echo(f"{row.learner}: {row.commit[:12]} ({row.commit_time}){late}")
+    failed = sum(bool(r.error) for r in rows)
+    path = collect.write_csv(rows, dest / collect.FILE)
+    click.echo(f"collected {len(rows) - failed}/{len(rows)}; wrote {path}")

@@ -35,7 +35,8 @@ def step_id(slug: str) -> str:
 
 
 def constraints() -> str:
-    """Pin the kata package's whole dependency closure to the versions installed here."""
+    """Pin the kata package's whole dependency closure (with its teacher extra, which grading a
+    class needs) to the versions installed here."""
     from packaging.requirements import Requirement
 
     pins: dict[str, str] = {}
@@ -50,9 +51,10 @@ def constraints() -> str:
         if key in pins:
             continue
         pins[key] = dist.version
+        extras = ("", "teacher") if key == "kata" else ("",)
         for spec in dist.requires or []:
             req = Requirement(spec)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
+            if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in extras):
                 todo.append(req.name)
     pins.pop("kata", None)
     lines = [f"{name}=={version}" for name, version in sorted(pins.items())]
@@ -67,7 +69,7 @@ def workflow(catalogue: Catalogue) -> str:
     ids = [step_id(k.slug) for k in catalogue.katas]
     if len(set(ids)) != len(ids):
         raise ReleaseError("two slugs give the same workflow step id; rename one of them")
-    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    python = python_version()
     steps = "".join(
         f"""
       - name: {k.slug}
@@ -101,9 +103,9 @@ jobs:
     if: github.actor != 'github-classroom[bot]'
     steps:
       - name: Checkout code
-        uses: actions/checkout@v4
+        uses: actions/checkout@v6
       - name: Set up Python
-        uses: actions/setup-python@v5
+        uses: actions/setup-python@v6
         with:
           python-version: "{python}"
       - name: Install
@@ -123,6 +125,17 @@ jobs:
 {env}        with:
           runners: {",".join(ids)}
 """
+
+
+def python_version() -> str:
+    """The workflows run the Python that released them (constraints.txt pins its libraries)."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def class_workflow() -> str:
+    """grade-class.yml: collect, grade in shards and merge a whole class on GitHub Actions."""
+    text = (TEMPLATES / "grade-class.yml").read_text(encoding="utf-8")
+    return text.replace("{python}", python_version())
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -177,6 +190,10 @@ def write_bundle(template: Path, bundle: Path) -> None:
     for name in (*SHARED, integrity.MANIFEST):
         shutil.copy2(template / name, bundle / name)
     shutil.copy2(TEMPLATES / "autograder.py", bundle / "autograder.py")
+    (bundle / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    (bundle / ".github" / "workflows" / "grade-class.yml").write_text(
+        class_workflow(), encoding="utf-8"
+    )
 
 
 def solution_bodies(root: Path) -> set[str]:

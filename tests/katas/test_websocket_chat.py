@@ -200,7 +200,9 @@ async def test_bad_room_names_are_rejected_with_value_error(room: object) -> Non
 
 @pytest.mark.task(1)
 @pytest.mark.parametrize(
-    "room", ["a", "x" * 32, "Dev_Team-2"], ids=["1-char", "32-chars", "letters-digits-_-"]
+    "room",
+    ["a", "x" * 32, "Dev_Team-2"],
+    ids=["1-char", "32-chars", "letters-digits-underscore-hyphen"],
 )
 async def test_room_names_at_the_limits_are_accepted(room: str) -> None:
     hub = ChatHub()
