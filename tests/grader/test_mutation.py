@@ -180,11 +180,14 @@ def test_a_survivor_fails_the_gate_and_is_shown_as_a_one_line_diff(kata, survivo
     result = kata("verify", "--mutation")
     out = clean(result)
     assert result.exit_code == 1, out
-    assert re.fullmatch(rf"toy\s+{count}\s+{count - 1}\s+0\s+\d+\.\d%\s+FAIL", row(out, "toy")), out
-    assert re.fullmatch(r"toy2\s+(\d+)\s+\1\s+0\s+100\.0%\s+ok", row(out, "toy2")), out
+    toy = rf"toy\s+{count}\s+{count - 1}\s+0\s+\d+\.\d%\s+\d+ s\s+FAIL"
+    assert re.fullmatch(toy, row(out, "toy")), out
+    assert re.fullmatch(r"toy2\s+(\d+)\s+\1\s+0\s+100\.0%\s+\d+ s\s+ok", row(out, "toy2")), out
     assert f"toy: survivor toy.py:5  ndigits=None -> (removed)  [{mutant.id}]" in out
     assert "toy: scores" in out and "under 95%" in out
-    assert "1 of 2 katas score at least 95%" in out
+    assert re.search(r"^1 of 2 katas score at least 95% \(\d+ mutants run in 0m\d\ds\)$", out,
+                     re.M), out
+    assert "  toy: 6 mutants," in out  # progress, as each kata finishes
 
 
 @pytest.mark.timeout(60)
@@ -194,7 +197,8 @@ def test_a_reasoned_equivalent_mutant_passes_the_gate(kata, repo: Path, survivor
     result = kata("verify", "--mutation", "toy")
     out = clean(result)
     assert result.exit_code == 0, out
-    assert re.fullmatch(rf"toy\s+{count}\s+{count - 1}\s+1\s+100\.0%\s+ok", row(out, "toy")), out
+    toy = rf"toy\s+{count}\s+{count - 1}\s+1\s+100\.0%\s+\d+ s\s+ok"
+    assert re.fullmatch(toy, row(out, "toy")), out
     assert "survivor" not in out
 
 
