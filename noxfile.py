@@ -4,7 +4,7 @@ so `nox` costs no extra virtualenv and runs offline; CI creates that environment
 
 import nox
 
-nox.options.sessions = ["lint", "tests", "verify"]
+nox.options.sessions = ["lint", "tests", "verify", "mutation-changed"]
 
 
 @nox.session(python=False)
@@ -31,6 +31,21 @@ def solutions(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """The author gate: tests fail on the stub, pass on the solution, reject each mutant."""
     session.run("kata", "verify", *session.posargs)
+
+
+@nox.session(python=False)
+def mutation(session: nox.Session) -> None:
+    """The mutation gate over every kata: mechanical mutants of each solution must fail."""
+    session.run("kata", "verify", "--mutation", *session.posargs)
+
+
+@nox.session(name="mutation-changed", python=False)
+def mutation_changed(session: nox.Session) -> None:
+    """CI's mutation gate: re-runs only the katas whose recorded score is out of date.
+
+    A kata's `solutions/mutants/<slug>/_mutation.toml` holds its score and a fingerprint of all
+    the score depends on; any change to those files re-runs the kata."""
+    session.run("kata", "verify", "--mutation", "--changed", *session.posargs)
 
 
 @nox.session(python=False)
