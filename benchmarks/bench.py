@@ -34,6 +34,8 @@ PY = sys.executable
 # grade-all's baseline is 20 full `kata grade` runs; on all 18 katas five such rounds would take
 # most of an hour, so that row grades the six beginner katas (the same for both sides).
 GRADE_ALL_LEVEL = "beginner"
+# Where bubblewrap cannot run, the grading rows are measured unconfined (and the header says so).
+NO_SANDBOX: list[str] = []
 
 
 def copy_repo(dest: Path, tree: str = "stubs") -> Path:
@@ -156,7 +158,7 @@ def grade_all(tmp: Path, runs: int) -> dict:
         start = time.perf_counter()
         for repo in repos:
             subprocess.run(
-                [*KATA, "grade"],
+                [*KATA, "grade", *NO_SANDBOX],
                 cwd=repo,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -165,7 +167,7 @@ def grade_all(tmp: Path, runs: int) -> dict:
         return time.perf_counter() - start
 
     def batch() -> float:
-        return timed([*KATA, "grade-all", str(subs), "-o", str(out)], teacher)
+        return timed([*KATA, "grade-all", str(subs), "-o", str(out), *NO_SANDBOX], teacher)
 
     sequential()
     batch()
@@ -199,6 +201,12 @@ def main() -> int:
     )
     args = parser.parse_args()
     rows = args.rows.split(",")
+    sys.path.insert(0, str(ROOT))
+    from grader.running.sandbox import unavailable
+
+    reason = unavailable()
+    if reason:
+        NO_SANDBOX.append("--no-sandbox")
     results = []
     with tempfile.TemporaryDirectory(prefix="kata-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -221,7 +229,7 @@ def main() -> int:
             results.append(
                 compare(
                     "grade",
-                    [*KATA, "grade"],
+                    [*KATA, "grade", *NO_SANDBOX],
                     [PY, "-m", "pytest", "tests/katas", "-q", "-p", "no:cacheprovider"],
                     solved,
                     args.runs,
@@ -239,6 +247,7 @@ def main() -> int:
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; medians of {args.runs} runs after a warm-up\n"
+        f"sandbox: {'on (bubblewrap)' if reason is None else 'OFF: ' + reason}\n"
     )
     print("| row | kata | baseline | ratio | target | |\n|---|---|---|---|---|---|")
     for r in results:

@@ -112,6 +112,11 @@ pass_env = click.make_pass_decorator(Env)
 jobs_option = click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Parallel runs (default: cores)."
 )
+no_sandbox_option = click.option(
+    "--no-sandbox",
+    is_flag=True,
+    help="Grade without the bubblewrap sandbox (only where it cannot run); every output says so.",
+)
 extra_tests_option = click.option(
     "--extra-tests",
     type=click.Path(path_type=Path, file_okay=False),
@@ -290,6 +295,7 @@ def verify(env: Env, slugs: tuple[str, ...], jobs: int | None, mutation: bool, c
 )
 @extra_tests_option
 @jobs_option
+@no_sandbox_option
 @pass_env
 def grade(
     env: Env,
@@ -299,6 +305,7 @@ def grade(
     strict: bool,
     extra_tests: Path | None,
     jobs: int | None,
+    no_sandbox: bool,
 ) -> None:
     """Grade every kata (or SLUGS), each isolated, for a teacher.
 
@@ -315,7 +322,10 @@ def grade(
         if exc.exit_code == 2:
             raise
         _tampering_or_broken(env, exc)
-    book = grading.grade(env.catalogue, katas, extra_dir=extra_tests, jobs=jobs)
+    sandboxed = grading.require_sandbox(no_sandbox)
+    book = grading.grade(
+        env.catalogue, katas, extra_dir=extra_tests, jobs=jobs, sandboxed=sandboxed
+    )
     if fmt == "classroom50":
         click.echo(grading.write_classroom50(book, output))
     else:
@@ -380,15 +390,25 @@ def release(env: Env, folder: Path, force: bool) -> None:
 )
 @extra_tests_option
 @jobs_option
+@no_sandbox_option
 @pass_env
 def grade_all(
-    env: Env, root: Path, output_dir: Path, extra_tests: Path | None, jobs: int | None
+    env: Env,
+    root: Path,
+    output_dir: Path,
+    extra_tests: Path | None,
+    jobs: int | None,
+    no_sandbox: bool,
 ) -> None:
     """Grade every submission folder under ROOT against this repository's pristine tests."""
     from grader.teaching.gradeall import grade_all as run
     from grader.teaching.gradeall import write_reports
+    from grader.teaching.grading import NO_SANDBOX, require_sandbox
 
-    graded = run(env.catalogue, root, extra_tests, jobs)
+    sandboxed = require_sandbox(no_sandbox)
+    if not sandboxed:
+        click.echo(f"warning: {NO_SANDBOX}", err=True)
+    graded = run(env.catalogue, root, extra_tests, jobs, sandboxed)
     for sub in graded:
         click.echo(f"{sub.name}: {sub.book.score}/{sub.book.max_score}")
     for path in write_reports(env.catalogue, graded, output_dir):

@@ -67,7 +67,9 @@ class Router:
         raise NotImplementedError("Task 1: the replicas' names")
 
     def applied(self) -> dict[str, int | None]:
-        """Task 1: the highest applied sequence of every node (``None`` if unreachable)."""
+        """Task 1: ``{name: highest applied seq}`` for every node, primary first: ``0`` for an
+        empty log (``COALESCE(MAX(seq), 0)``: ``MAX`` of no rows is NULL), ``None`` for a node
+        that cannot answer."""
         raise NotImplementedError("Task 1: report MAX(seq) of every node's log")
 
     def write(self, sql: str, params: Params = ()) -> int:
@@ -77,7 +79,9 @@ class Router:
     def transaction(self, statements: Sequence[Statement]) -> int:
         """Task 1: run ``(sql, params)`` pairs all-or-nothing on the primary, log them in the
         same transaction, then ship them to at least one replica before returning the
-        sequence number. Raise ``WriteNotAcknowledged`` when no replica confirms."""
+        sequence number. Raise ``WriteNotAcknowledged`` when no replica confirms.
+        Before touching a node: ``TypeError`` for a malformed batch or a value that is not
+        None/int/float/str, ``ValueError`` for an empty batch or a NaN/infinite float."""
         raise NotImplementedError("Task 1: commit on the primary, acknowledge after a replica")
 
     def pump(self, upto: int | None = None) -> dict[str, int]:
@@ -91,7 +95,8 @@ class Router:
         raise NotImplementedError("Task 2: route reads to healthy replicas")
 
     def check_health(self) -> dict[str, bool]:
-        """Task 4: ping every node, re-admit recovered replicas, fail over a dead primary."""
+        """Task 4: ping every node and return ``{name: healthy}``; re-admit recovered
+        replicas; fail over a dead primary."""
         raise NotImplementedError("Task 4: ping every node")
 
     def failover(self) -> str:

@@ -149,13 +149,40 @@ def _check_query(query: Any) -> dict[str, Any]:
             for op, operand in condition.items():
                 if op not in _QUERY_OPERATORS:
                     raise UnknownOperator(f"unknown query operator {op!r} on {path!r}")
-                if op == "$in" and not isinstance(operand, list):
-                    raise InvalidQuery(f"$in on {path!r} needs a list, got {operand!r}")
-                if op == "$exists" and not isinstance(operand, bool):
-                    raise InvalidQuery(f"$exists on {path!r} needs true or false, got {operand!r}")
+                if op == "$in":
+                    if not isinstance(operand, list):
+                        raise InvalidQuery(f"$in on {path!r} needs a list, got {operand!r}")
+                    for item in operand:
+                        _check_query_value(item, path)
+                elif op == "$exists":
+                    if not isinstance(operand, bool):
+                        raise InvalidQuery(
+                            f"$exists on {path!r} needs true or false, got {operand!r}")
+                elif op == "$ne":
+                    _check_query_value(operand, path)
+                elif not _orderable(operand):
+                    # MongoDB would order nulls, booleans, arrays and objects too (BSON type
+                    # order); this store refuses them rather than answer something surprising.
+                    raise InvalidQuery(f"{op} on {path!r} needs a number or a string, "
+                                       f"got {operand!r}")
         else:
-            _check_json(condition, path)
+            _check_query_value(condition, path)
     return dict(query)
+
+
+def _check_query_value(value: Any, path: str) -> None:
+    try:
+        _check_json(value, path)
+    except InvalidDocument as exc:
+        raise InvalidQuery(f"cannot compare {path!r} with a non-JSON value: {exc}") from None
+
+
+def _orderable(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int | str)
 
 
 def _is_operator_dict(condition: Any) -> bool:
@@ -167,13 +194,31 @@ def _is_operator_dict(condition: Any) -> bool:
     return all(dollar)
 
 
+def _candidates(value: Any) -> list[Any]:
+    """What a condition is tried against, as in MongoDB: the value itself and, for an array,
+    each of its elements. A missing field has no candidates."""
+    if value is _MISSING:
+        return []
+    if isinstance(value, list):
+        return [value, *value]
+    return [value]
+
+
+def _equals(value: Any, target: Any) -> bool:
+    """MongoDB equality: the whole value or any array element equals `target`, and a `null`
+    target also matches a missing field."""
+    if target is None and value is _MISSING:
+        return True
+    return any(_same(candidate, target) for candidate in _candidates(value))
+
+
 def _matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
     for path, condition in query.items():
         value = _get(doc, path.split("."))
         if _is_operator_dict(condition):
             if not all(_apply(op, value, operand) for op, operand in condition.items()):
                 return False
-        elif value is _MISSING or not _same(value, condition):
+        elif not _equals(value, condition):
             return False
     return True
 
@@ -182,17 +227,23 @@ def _apply(op: str, value: Any, operand: Any) -> bool:
     if op == "$exists":
         return (value is not _MISSING) is operand
     if op == "$in":
-        return value is not _MISSING and any(_same(value, item) for item in operand)
+        return any(_equals(value, item) for item in operand)
     if op == "$ne":
-        return value is _MISSING or not _same(value, operand)
-    if value is _MISSING or not _comparable(value, operand):
-        return False  # a document of another shape simply does not match
-    return {
-        "$gt": value > operand,
-        "$gte": value >= operand,
-        "$lt": value < operand,
-        "$lte": value <= operand,
-    }[op]
+        return not _equals(value, operand)
+    # Each range operator is satisfied by any one candidate: {"$gt": 4, "$lt": 6} matches [3, 9]
+    # (9 > 4 and 3 < 6). MongoDB's $elemMatch asks for one element satisfying both.
+    return any(
+        _comparable(candidate, operand) and _ORDER[op](candidate, operand)
+        for candidate in _candidates(value)
+    )
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "$gt": lambda a, b: a > b,
+    "$gte": lambda a, b: a >= b,
+    "$lt": lambda a, b: a < b,
+    "$lte": lambda a, b: a <= b,
+}
 
 
 # --- schema ------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def add_users(session: Session, usernames: Iterable[str]) -> list[User]:
         if name in seen:
             raise DuplicateUsername(name)
         seen.add(name)
-    taken = session.scalars(select(User.username).where(User.username.in_(names))).first()
+    taken = _first_taken(session, names)
     if taken is not None:
         raise DuplicateUsername(taken)
     users = [User(username=n) for n in names]
@@ -109,16 +109,13 @@ def add_users(session: Session, usernames: Iterable[str]) -> list[User]:
         session.commit()  # one commit for the batch: all rows or none
     except IntegrityError as exc:
         session.rollback()  # a concurrent insert won the race; nothing of ours was kept
-        raise DuplicateUsername(_taken_name(exc, names)) from exc
+        # The error's parameters do not say which row failed; the table does, now.
+        raise DuplicateUsername(_first_taken(session, names) or ", ".join(names)) from exc
     return users
 
 
-def _taken_name(exc: IntegrityError, names: list[str]) -> str:
-    params = exc.params if isinstance(exc.params, list | tuple) else [exc.params]
-    for candidate in map(str, params):
-        if candidate in names:
-            return candidate
-    return ", ".join(names)
+def _first_taken(session: Session, names: list[str]) -> str | None:
+    return session.scalars(select(User.username).where(User.username.in_(names))).first()
 
 
 def list_users_with_posts(session: Session) -> list[User]:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -41,7 +42,7 @@ CLOSE_POLICY_VIOLATION = 1008  # missing or bad token, bad room name
 CLOSE_TOO_SLOW = 1013  # "try again later": the client did not keep up and was dropped
 MAX_TEXT_LENGTH = 4096  # characters in one chat message
 MAX_FRAME_BYTES = 64 * 1024  # bigger frames are refused by the library with 1009
-DROP_GRACE = 5.0  # seconds a dropped client gets to read its close frame before we abort
+DROP_GRACE = 5.0  # default seconds a dropped client gets to read its close frame before we abort
 
 ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
@@ -151,18 +152,29 @@ class ChatServer:
         hub: ChatHub,
         tokens: Mapping[str, str],
         *,
+        origins: Collection[str] = (),
         host: str = "127.0.0.1",
         port: int = 0,
+        drop_grace: float = DROP_GRACE,
     ) -> None:
         if not isinstance(hub, ChatHub):
             raise TypeError(f"hub must be a ChatHub, got {type(hub).__name__}")
         if not tokens or not all(isinstance(t, str) and t for t in tokens):
             raise ValueError("tokens must map non-empty token strings to user names")
+        if isinstance(origins, str | bytes) or not all(isinstance(o, str) for o in origins):
+            # A lone string would be read as a collection of one-letter "origins".
+            raise TypeError(f"origins must be a collection of strings, got {origins!r}")
+        if isinstance(drop_grace, bool) or not isinstance(drop_grace, int | float):
+            raise TypeError(f"drop_grace must be a number of seconds, got {drop_grace!r}")
+        if not (math.isfinite(drop_grace) and drop_grace > 0):
+            raise ValueError(f"drop_grace must be a positive number of seconds, got {drop_grace!r}")
         self.hub = hub
         # Compare bytes: hmac.compare_digest refuses non-ASCII str (a hostile token would crash).
         self._tokens = [(token.encode(), user) for token, user in tokens.items()]
+        self._origins = tuple(origins)  # a copy: the caller's list may change later
         self.host = host
         self._port = port
+        self._drop_grace = float(drop_grace)
         self._server: Server | None = None
 
     @property
@@ -176,7 +188,15 @@ class ChatServer:
         if self._server is not None:
             raise RuntimeError("the server is already started")
         self._server = await serve(
-            self._handle, self.host, self._port, max_size=MAX_FRAME_BYTES
+            self._handle,
+            self.host,
+            self._port,
+            max_size=MAX_FRAME_BYTES,
+            # Browsers always send Origin; a page on another site must not ride a user's
+            # connection (cross-site WebSocket hijacking): 403 before any WebSocket exists.
+            # None admits clients that send no Origin at all (not browsers; the token still
+            # applies to them).
+            origins=[*self._origins, None],
         )
         return self.port
 
@@ -185,7 +205,7 @@ class ChatServer:
         if self._server is None:
             return
         server, self._server = self._server, None
-        server.close(code=CLOSE_GOING_AWAY, reason="server shutting down")
+        server.close()  # its default: close every connection with 1001 (CLOSE_GOING_AWAY)
         await server.wait_closed()
 
     async def __aenter__(self) -> ChatServer:
@@ -247,7 +267,7 @@ class ChatServer:
                     raise exc  # a bug: let websockets log it and close with 1011
         if member.dropped.is_set():
             try:
-                async with asyncio.timeout(DROP_GRACE):
+                async with asyncio.timeout(self._drop_grace):
                     await ws.close(CLOSE_TOO_SLOW, "too slow: messages were piling up")
             except TimeoutError:
                 ws.transport.abort()  # it never read its close frame either

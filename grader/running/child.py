@@ -1,10 +1,14 @@
-"""The supervisor of a worker: ``python -I -c BOOT --serve MODULE...`` (see the runner).
+"""The supervisor of a worker: ``python -I -c BOOT --serve CONFIG`` (see the runner).
 
-It runs pytest in a forked grandchild capped by ``RLIMIT_AS``, so that whatever the learner's code
-does (exit early, segfault, eat memory, fork) this process survives to say what happened. It
-becomes a child subreaper on Linux, so processes that the learner's code starts and detaches
-(even with ``setsid``) are re-parented here and killed when the run ends. It writes one final
-``exit`` record to the report: the grandchild's exit code or signal.
+It imports pytest and the suites' libraries once, then serves one run per request line on stdin:
+it lays the run's tree out, forks pytest into a child capped by rlimits, waits for it, kills
+whatever the run left behind, and sends an ``exit`` record on the result channel. What the run's
+code does (exit early, segfault, eat memory, fork, write files) this process survives to report.
+
+Inside the sandbox (``config["sandbox"]``) it is PID 2 of its own PID namespace: ``kill(-1)``
+then reaches every process the run started, however detached, and between runs it wipes the
+writable tmpfs areas so that nothing one run wrote is seen by the next. Without the sandbox
+(macOS, or ``--no-sandbox``) it is a child subreaper on Linux and kills what it can find below it.
 """
 
 from __future__ import annotations
@@ -12,19 +16,28 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import signal
+import stat
 import sys
+import time
 from pathlib import Path
 
+from grader.running import channel
+
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_DUMPABLE = 4
+NPROC = 256  # tasks (threads count) of one run
+NOFILE = 4096
+FSIZE = 128 * 1024 * 1024  # bytes of one file
+ON_ERROR = "onexc" if sys.version_info >= (3, 12) else "onerror"  # rmtree's retry hook
 
 
-def become_subreaper() -> None:
+def _prctl(option: int, value: int) -> None:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
 
 
 def children(pid: int) -> set[int]:
@@ -39,7 +52,7 @@ def children(pid: int) -> set[int]:
 
 
 def kill_descendants() -> None:
-    """Kill and reap everything below this process, repeating while re-parented orphans arrive."""
+    """Without a sandbox: kill and reap everything below this process, while orphans arrive."""
     me = os.getpid()
     for _ in range(50):
         pids = children(me)
@@ -55,49 +68,192 @@ def kill_descendants() -> None:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
-    try:  # reap whatever else has exited (on macOS the process group is the safety net)
+    _reap()
+
+
+def _reap() -> None:
+    try:
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
     except ChildProcessError:
         pass
 
 
-def run_pytest(memory_mb: int, args: list[str]) -> None:
+def _others() -> list[int]:
+    """Live processes of the sandbox's PID namespace other than its init and this one."""
+    me, found = os.getpid(), []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and int(entry.name) not in (1, me):
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    state = f.read().rpartition(b")")[2].split()[0]
+            except OSError:
+                continue
+            if state not in (b"Z", b"X"):
+                found.append(int(entry.name))
+    return found
+
+
+def kill_everything() -> bool:
+    """In the sandbox: ``kill(-1)`` reaches every process but init and us. True once none live."""
+    for _ in range(200):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _reap()
+        if not _others():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def wipe(areas: list[str], keep: set[str]) -> list[str]:
+    """Delete everything in the writable ``areas`` but the mount points in ``keep`` (and the
+    folders that lead to them); returns what could not be deleted."""
+    left: list[str] = []
+
+    def clear(folder: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            path = entry.path
+            if path in keep:
+                continue
+            if any(k.startswith(path + "/") for k in keep):
+                clear(path)
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    os.chmod(path, stat.S_IRWXU)  # a run may have locked its own folders
+                    shutil.rmtree(path, **{ON_ERROR: _force})
+                else:
+                    os.unlink(path)
+            except OSError:
+                pass
+            if os.path.lexists(path):
+                left.append(path)
+
+    for area in areas:
+        clear(area)
+    return left
+
+
+def _force(function, path, _exc) -> None:
+    """rmtree's second try after a run's chmod 000: open the parent up, then delete again."""
+    try:
+        os.chmod(os.path.dirname(path), stat.S_IRWXU)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, stat.S_IRWXU)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+def _ipc_clear() -> None:
+    """SysV IPC objects live in the sandbox's IPC namespace until removed, not with processes."""
+    for kind in ("shm", "sem", "msg"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                if len(table.readlines()) > 1:
+                    os.system("ipcrm --all >/dev/null 2>&1")
+                    return
+        except OSError:
+            return
+
+
+def lay_out(request: dict, tree: str) -> None:
+    """Copy the run's files (read-only sources) into the private, writable tree."""
+    source = request["tree"]
+    names = request.get("files") or sorted(os.listdir(source))
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in names:
+        src, dst = os.path.join(source, name), os.path.join(tree, name)
+        try:
+            if os.path.isdir(src):
+                shutil.copytree(src, dst, ignore=ignore, dirs_exist_ok=True)
+            elif os.path.exists(src):
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copyfile(src, dst)
+        except OSError:
+            pass  # a file that cannot be copied is a file the run cannot import: it says so
+
+
+def limit(memory_mb: int) -> None:
     import resource
 
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    address = memory_mb * 1024 * 1024
+    for name, value in (
+        ("RLIMIT_AS", address),
+        ("RLIMIT_CORE", 0),
+        ("RLIMIT_NPROC", NPROC),
+        ("RLIMIT_NOFILE", NOFILE),
+        ("RLIMIT_FSIZE", FSIZE),
+        ("RLIMIT_MSGQUEUE", 0),
+    ):
+        kind = getattr(resource, name, None)
+        if kind is None:
+            continue
+        try:
+            hard = resource.getrlimit(kind)[1]
+            cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(kind, (cap, cap))
+        except (ValueError, OSError):
+            pass  # a lower limit than ours is already in force
+
+
+def run_pytest(request: dict, fd: int, workdir: str | None) -> None:
+    """In the forked child: nothing but the channel stays open, limits on, then pytest."""
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.closerange(3, fd)
+    os.closerange(fd + 1, 65536)
+    if workdir:
+        os.makedirs(workdir, exist_ok=True)
+        os.chdir(workdir)
+    limit(int(request["memory_mb"]))
+    # Sent before any of the run's code: the runner learns the suite's pid from this message.
+    channel.send(fd, {"event": "begin", "run": request["run"]})
     import pytest
 
-    code = pytest.main(args)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(int(code))
+    code = int(pytest.main(request["args"]))
+    channel.send(fd, {"event": "returned", "run": request["run"], "code": code})
+    os._exit(code)
 
 
-def run_once(request: dict) -> None:
-    """Fork one pytest run, wait for it, kill what it left behind, record how it ended."""
+def run_once(request: dict, config: dict) -> None:
+    fd, box = config["fd"], config.get("sandbox")
+    if box:
+        lay_out(request, box["tree"])
+        os.makedirs(box["home"], exist_ok=True)
     pid = os.fork()
     if pid == 0:
         try:
-            # The suite never reads our requests, and what it prints never reaches our answers.
-            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            quiet = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(quiet, 1)
-            os.dup2(quiet, 2)
-            run_pytest(int(request["memory_mb"]), request["args"])
+            run_pytest(request, fd, box["work"] if box else None)
         finally:
             os._exit(70)
     _, status = os.waitpid(pid, 0)
-    kill_descendants()
-    record: dict[str, int | str] = {"event": "exit"}
+    record: dict[str, int | str] = {"event": "exit", "run": request["run"]}
     if os.WIFSIGNALED(status):
         record["signal"] = os.WTERMSIG(status)
     else:
         record["code"] = os.WEXITSTATUS(status)
-    with open(request["report"], "a", encoding="utf-8") as out:
-        out.write(json.dumps(record) + "\n")
+    if box:
+        if not kill_everything():
+            record["dirty"] = "processes of the run survived SIGKILL"
+        _ipc_clear()
+        left = wipe(box["areas"], set(box["keep"]))
+        if left:
+            record["dirty"] = f"could not delete {left[0]}"
+    else:
+        kill_descendants()
+    channel.send(fd, record)
 
 
 def preload(modules: list[str]) -> None:
@@ -119,23 +275,26 @@ def preload(modules: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``--serve MODULE...``: one run per JSON request line on stdin, ``done`` per line on stdout.
-
-    The runner sends SIGTERM when a run's wall clock is out: everything below us dies with us.
-    """
+    """``--serve CONFIG``: one run per JSON request line on stdin, records on the channel."""
+    assert argv[:1] == ["--serve"], "usage: python -m grader.running.child --serve CONFIG"
+    config = json.loads(argv[1])
+    box = config.get("sandbox")
 
     def stop(signum: int, frame: object) -> None:
-        kill_descendants()
+        kill_everything() if box else kill_descendants()
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    become_subreaper()
-    assert argv[:1] == ["--serve"], "usage: python -m grader.running.child --serve [MODULE...]"
-    preload(argv[1:])
+    # Nothing a run starts may trace this process or read its memory and file descriptors.
+    _prctl(PR_SET_DUMPABLE, 0)
+    if not box:
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    preload(config.get("modules", []))
+    if box:
+        wipe(box["areas"], set(box["keep"]))  # what preloading wrote (caches) is not for runs
+    channel.send(config["fd"], {"event": "ready"})
     for line in sys.stdin:
-        run_once(json.loads(line))
-        sys.stdout.write("done\n")
-        sys.stdout.flush()
+        run_once(json.loads(line), config)
     return 0
 
 

@@ -6,23 +6,30 @@ It does two jobs and nothing else:
   ``katas``) chooses which tree answers ``import <slug>``: the learner's ``katas/``, the reference
   ``solutions/``, the pristine ``stubs`` (``tests/stubs/``), or a directory (a mutant built by
   ``kata verify``). The pytest header names it; a wrong value is a usage error.
-* **The record.** ``--kata-report FILE`` writes one JSON object per line: what was collected,
-  each test's outcome with a short learner-facing message, and a final ``finished`` line. The
-  runner reads this file, never the suite's stdout, which the learner's code controls.
+* **The record.** ``--kata-report fd:N`` (the runner's result channel) or ``--kata-report FILE``
+  sends one JSON record per event: what was collected (with a digest of every test function's
+  code), each phase of each test with a short learner-facing message, and a final ``finished``
+  record with what the watch on in-process forgery found. The runner reads these records, never
+  the suite's stdout, which the learner's code controls.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import socket
 import sys
+import threading
 import time
 import traceback
+import types
 from pathlib import Path
 
 import pytest
+
+from grader.running import channel
 
 TREES = {"katas": "katas", "solutions": "solutions", "stubs": "tests/stubs"}
 ENV_TREE = "KATA_TREE"
@@ -39,7 +46,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"tree that answers `import <slug>`: {', '.join(TREES)} or a directory "
         f"(default: ${ENV_TREE}, else katas)",
     )
-    group.addoption("--kata-report", default=None, help="write per-test results as JSON lines here")
+    group.addoption(
+        "--kata-report",
+        default=None,
+        help="send per-test results as JSON records to this file, or to the channel fd:N",
+    )
 
 
 def resolve_tree(value: str, root: Path) -> tuple[str, Path]:
@@ -67,7 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ[ENV_TREE_PATH] = str(path)
     report = config.getoption("kata_report")
     if report:
-        config.pluginmanager.register(Recorder(Path(report), path), "kata-recorder")
+        config.pluginmanager.register(Recorder(report, path, config), "kata-recorder")
         config.pluginmanager.register(ShortReports(path), "kata-short-reports")
 
 
@@ -98,16 +109,37 @@ def task_of(item: pytest.Item) -> int | None:
 
 
 class Recorder:
-    """Writes the run as JSON lines, flushing each line so that a crash keeps what came before."""
+    """Sends the run, one record per phase of each test, on the result channel (``fd:N``) or
+    into a file (authors running pytest by hand). Every record leaves at once, so a crash keeps
+    what came before, and nothing is held back that code in this process could rewrite later.
 
-    def __init__(self, path: Path, tree: Path) -> None:
+    It also watches for in-process forgery (see ``Watch``): the sandbox cannot stop code in the
+    same interpreter from lying, so the lies it can tell are looked for, and reported.
+    """
+
+    def __init__(self, target: str, tree: Path, config: pytest.Config) -> None:
         self.tree = tree
-        self.file = path.open("a", encoding="utf-8")
-        self.tests: dict[str, dict] = {}
+        self.config = config
+        self.fd: int | None = None
+        self.file = None
+        if target.startswith("fd:"):
+            self.fd = int(target[3:])
+        else:
+            self.file = Path(target).open("a", encoding="utf-8")
+        self.watch: Watch | None = None
 
     def write(self, record: dict) -> None:
-        self.file.write(json.dumps(record) + "\n")
-        self.file.flush()
+        if self.fd is not None:
+            channel.send(self.fd, record)
+        else:
+            self.file.write(json.dumps(record) + "\n")
+            self.file.flush()
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # After pytest's own set-up (the fixture manager registers itself then), and before
+        # collection, so before any of the learner's code has run in this process.
+        self.watch = Watch(self, session.config)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -126,12 +158,28 @@ class Recorder:
         self.write({"event": "collect_error", "where": "", "message": detail["message"] + where})
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.write(
-            {
-                "event": "collected",
-                "tests": [{"name": i.nodeid, "task": task_of(i)} for i in session.items],
-            }
-        )
+        tests = [
+            {"name": i.nodeid, "task": task_of(i), "code": function_digest(i)}
+            for i in session.items
+        ]
+        record = {"event": "collected", "tests": tests}
+        if session.items:
+            record["suite"] = suite_digest(session.items)
+        if self.watch is not None:
+            record["integrity"] = self.watch.problems()
+        self.write(record)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function):
+        # The code that really runs, checked just before and after it runs.
+        before = function_digest(pyfuncitem)
+        traced = self.watch.tracing() if self.watch else []
+        try:
+            return (yield)
+        finally:
+            after = function_digest(pyfuncitem)
+            traced += self.watch.tracing() if self.watch else []
+            pyfuncitem.stash[CALLED] = (before, after, traced)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -151,44 +199,204 @@ class Recorder:
             )
         if call.excinfo is not None and not report.passed and not hasattr(report, "kata"):
             report.kata = _describe(call.excinfo, self.tree)  # type: ignore[attr-defined]
+        if call.when == "call" and CALLED in item.stash:
+            report.kata_called = item.stash[CALLED]  # type: ignore[attr-defined]
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        test = self.tests.setdefault(
-            report.nodeid,
-            {
-                "event": "test",
-                "name": report.nodeid,
-                "status": "passed",
-                "message": "",
-                "where": None,
-                "duration": 0.0,
-            },
-        )
-        test["duration"] += report.duration
-        if report.failed or report.skipped:
-            detail = getattr(report, "kata", None) or {
-                "kind": "failed",
-                "message": "",
-                "where": None,
-            }
-            if report.skipped:
-                detail = {
-                    "kind": "skipped",
-                    "where": None,
-                    "message": "skipped: " + _skip_reason(report),
-                }
-            elif report.when != "call" and detail["kind"] == "failed":
-                detail = {**detail, "kind": "error"}
-            if test["status"] == "passed":  # the first problem is the one worth reading
-                test.update(status=detail["kind"], message=detail["message"], where=detail["where"])
-        if report.when == "teardown":
-            test["task"] = task_of_nodeid(report)
-            self.write(self.tests.pop(report.nodeid))
+        detail = getattr(report, "kata", None) or {"kind": "failed", "message": "", "where": None}
+        if report.passed:
+            kind, message, where = "passed", "", None
+        elif report.skipped:
+            kind, message, where = "skipped", "skipped: " + _skip_reason(report), None
+        else:
+            kind, message, where = detail["kind"], detail["message"], detail["where"]
+            if report.when != "call" and kind == "failed":
+                kind = "error"
+        record = {
+            "event": "phase",
+            "name": report.nodeid,
+            "when": report.when,
+            "status": kind,
+            "message": message,
+            "where": where,
+            "duration": report.duration,
+        }
+        called = getattr(report, "kata_called", None)
+        if called is not None:
+            record["code"], record["code_after"], record["traced"] = called
+        self.write(record)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.write({"event": "finished", "exitstatus": int(exitstatus), "time": time.time()})
-        self.file.close()
+        record = {"event": "finished", "exitstatus": int(exitstatus), "time": time.time()}
+        if session.items:
+            record["suite"] = suite_digest(session.items)
+        if self.watch is not None:
+            record["integrity"] = self.watch.problems()
+        self.write(record)
+        if self.file is not None:
+            self.file.close()
+
+
+CALLED = pytest.StashKey[tuple]()
+
+
+# --- what a forgery inside this process would have to change -------------------------------
+
+
+def _const(value: object) -> str:
+    """A constant as text that is the same in every process (set order varies with the hash
+    seed, so sets are sorted)."""
+    if isinstance(value, types.CodeType):
+        return code_digest(value)
+    if isinstance(value, frozenset | set):
+        return "{" + ",".join(sorted(_const(v) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "(" + ",".join(_const(v) for v in value) + ")"
+    return repr(value)
+
+
+def code_digest(code: types.CodeType) -> str:
+    """What a code object does: its bytecode, names and constants, not where it lives."""
+    digest = hashlib.sha256()
+    digest.update(code.co_code)
+    digest.update(getattr(code, "co_exceptiontable", b""))
+    for names in (code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars):
+        digest.update(repr(names).encode())
+    digest.update(",".join(_const(c) for c in code.co_consts).encode())
+    return digest.hexdigest()[:16]
+
+
+def function_digest(item: pytest.Item) -> str | None:
+    func = getattr(item, "obj", None)
+    code = getattr(func, "__code__", None)
+    # pytest-asyncio runs an async test through a synchronous wrapper of its own: look through it.
+    if isinstance(code, types.CodeType) and code.co_filename.startswith(_ASYNCIO):
+        code = getattr(getattr(func, "__wrapped__", None), "__code__", None)
+    return code_digest(code) if isinstance(code, types.CodeType) else None
+
+
+def _package_dir(name: str) -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    origin = spec.origin if spec and spec.origin else None
+    return os.path.dirname(origin) + os.sep if origin else "\0"
+
+
+_ASYNCIO = _package_dir("pytest_asyncio")
+
+
+def suite_digest(items: list[pytest.Item]) -> str:
+    """Every function and method the test modules define (and the shared kata_support helpers):
+    swapping any of their code objects changes this."""
+    modules = {id(m): m for i in items if (m := getattr(i, "module", None)) is not None}
+    support = sys.modules.get("kata_support")
+    if support is not None:
+        modules[id(support)] = support
+    parts = []
+    for module in sorted(modules.values(), key=lambda m: m.__name__):
+        for name, value in sorted(vars(module).items()):
+            for qualname, code in _codes(module.__name__, name, value):
+                parts.append(f"{module.__name__}.{qualname}:{code_digest(code)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _codes(module: str, name: str, value: object):
+    if isinstance(value, types.FunctionType) and value.__module__ == module:
+        yield name, value.__code__
+    elif isinstance(value, type) and value.__module__ == module:
+        for attr, member in sorted(vars(value).items()):
+            func = getattr(member, "__func__", member)
+            if isinstance(func, types.FunctionType):
+                yield f"{name}.{attr}", func.__code__
+
+
+WATCHED = ("_pytest", "pytest", "pluggy", "grader", "builtins")
+
+
+class Watch:
+    """A snapshot, taken before any learner code ran, of what the run trusts: the registered
+    plugins and hook implementations, the functions and classes of pytest, pluggy and the
+    grader, the builtins, the recorder and the config. ``problems()`` lists what has changed
+    since, and any profile or trace hook (the tool of code-object swaps and line jumps)."""
+
+    def __init__(self, recorder: Recorder, config: pytest.Config) -> None:
+        self.recorder = recorder
+        self.config = config
+        self.pm = config.pluginmanager
+        self.plugins = {id(p): n for n, p in self.pm.list_name_plugin()}
+        self.hooks = self._hooks()
+        self.attributes = self._attributes()
+        self.recorder_class = dict(vars(Recorder))
+        self._gettrace, self._getprofile = sys.gettrace, sys.getprofile
+
+    def _hooks(self) -> dict[str, list[tuple[int, object]]]:
+        return {
+            name: [(id(i.plugin), i.function) for i in caller.get_hookimpls()]
+            for name, caller in vars(self.pm.hook).items()
+            if hasattr(caller, "get_hookimpls")
+        }
+
+    @staticmethod
+    def _attributes() -> dict[tuple[str, ...], object]:
+        found: dict[tuple[str, ...], object] = {}
+        for name, module in list(sys.modules.items()):
+            if module is None or not name.startswith(WATCHED):
+                continue
+            for attr, value in list(vars(module).items()):
+                if not callable(value):
+                    continue
+                found[(name, attr)] = value
+                # builtin types cannot be patched; classes of the watched modules can
+                if name != "builtins" and isinstance(value, type) and value.__module__ == name:
+                    for key, member in list(vars(value).items()):
+                        if callable(member) or isinstance(member, staticmethod | classmethod):
+                            found[(name, attr, key)] = member
+        return found
+
+    def tracing(self) -> list[str]:
+        found = []
+        if self._gettrace() is not None:
+            found.append("a trace function is set (sys.settrace)")
+        if self._getprofile() is not None:
+            found.append("a profile function is set (sys.setprofile)")
+        if getattr(threading, "_trace_hook", None) or getattr(threading, "_profile_hook", None):
+            found.append("a trace or profile function is set for new threads")
+        monitoring = getattr(sys, "monitoring", None)
+        if monitoring is not None and any(monitoring.get_tool(i) for i in range(6)):
+            found.append("a sys.monitoring tool is registered")
+        return found
+
+    def problems(self) -> list[str]:
+        found = self.tracing()
+        now = {id(p): n for n, p in self.pm.list_name_plugin()}
+        found += [f"a plugin was registered: {n}" for i, n in now.items() if i not in self.plugins]
+        hooks = self._hooks()
+        for name, impls in self.hooks.items():
+            if hooks.get(name) != impls:
+                found.append(f"the implementations of the hook {name} were changed")
+        found += [f"a hook implementation was added: {n}" for n in hooks if n not in self.hooks
+                  and hooks[n]]
+        for key, value in self.attributes.items():
+            module = sys.modules.get(key[0])
+            owner = module if len(key) == 2 else getattr(module, key[1], None)
+            current = vars(owner).get(key[-1], _GONE) if owner is not None else _GONE
+            if current is not value:
+                found.append(f"{'.'.join(key)} was replaced")
+        if self.pm.get_plugin("kata-recorder") is not self.recorder or type(self.recorder) is not (
+            Recorder
+        ):
+            found.append("the recorder was replaced")
+        if dict(vars(Recorder)) != self.recorder_class or set(vars(self.recorder)) - RECORDER_STATE:
+            found.append("the recorder was changed")
+        if self.recorder.config is not self.config or type(self.config) is not pytest.Config:
+            found.append("the config was replaced")
+        return found[:20]
+
+
+_GONE = object()
+RECORDER_STATE = {"tree", "config", "fd", "file", "watch"}
 
 
 class ShortReports:
@@ -223,20 +431,6 @@ class ShortReports:
         )
         report.kata = detail  # type: ignore[attr-defined]
         return report
-
-
-def task_of_nodeid(report: pytest.TestReport) -> int | None:
-    for name, value in report.user_properties:
-        if name == "task":
-            return value
-    return None
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    task = task_of(item)
-    if task is not None:
-        item.user_properties.append(("task", task))
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

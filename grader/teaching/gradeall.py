@@ -11,14 +11,22 @@ import csv
 import json
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.catalogue import LEVELS, Catalogue, Kata
 from grader.learning import workspace
-from grader.running.runner import KataResult, WorkerPool, expected_tests, run_kata
-from grader.teaching import static
+from grader.running.runner import (
+    KataResult,
+    Worker,
+    WorkerPool,
+    expected_tests,
+    preload_modules,
+    run_kata,
+)
+from grader.teaching import integrity, static
 from grader.teaching.grading import Gradebook, GradingError, KataGrade, extra_tests
 
 
@@ -39,50 +47,104 @@ def submissions(root: Path) -> list[Path]:
 
 
 def grade_all(
-    catalogue: Catalogue, root: Path, extra_dir: Path | None = None, jobs: int | None = None
+    catalogue: Catalogue,
+    root: Path,
+    extra_dir: Path | None = None,
+    jobs: int | None = None,
+    sandboxed: bool = True,
 ) -> list[Submission]:
+    """Grade every submission under ``root``: each learner in a sandbox of their own, which sees
+    only that learner's kata files, the pristine tests and the grader (never ``solutions/``,
+    never another learner). The pristine tests are checked before and after the runs."""
     katas = list(catalogue.katas)
     extra = extra_tests(extra_dir, catalogue)
     folders = submissions(root)
+    teacher = catalogue.root
+    before = integrity.build(teacher)["files"]
+    readonly = [teacher / "tests", *(p for paths in extra.values() for p in paths)]
+    size = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="kata-class-") as tmp:
         trees, notes = {}, {}
         for index, folder in enumerate(folders):
             trees[folder] = Path(tmp) / f"s{index}"
             trees[folder].mkdir()
             notes[folder] = workspace.collect_submission(folder, katas, trees[folder])
-        pairs = [(f, k) for f in folders for k in katas]
-        size = jobs or os.cpu_count() or 1
-        # Warm workers serve every submission; they close first on the way out, so that Ctrl-C
-        # ends the runs instead of the thread pool waiting out their wall clocks.
-        with ThreadPoolExecutor(size) as pool, WorkerPool(catalogue.root, katas, size) as workers:
+        live = LiveWorkers()
+        # Workers close first on the way out, so that Ctrl-C ends the runs instead of the thread
+        # pool waiting out their wall clocks.
+        with ThreadPoolExecutor(size) as pool, live:
+            stubs = [teacher / "tests" / "stubs"]
+            with WorkerPool(teacher, katas, size, stubs, readonly, sandboxed) as collectors:
 
-            def collect(kata: Kata) -> list[dict] | None:
-                with workers.worker() as worker:  # warm workers collect the pristine suites too
-                    return expected_tests(
-                        catalogue.root, kata, Path(tmp), extra.get(kata.slug, ()), worker
-                    )
+                def collect(kata: Kata) -> dict | None:
+                    with collectors.worker() as worker:
+                        return expected_tests(teacher, kata, extra.get(kata.slug, ()), worker)
 
-            expected = dict(zip([k.slug for k in katas], pool.map(collect, katas), strict=True))
+                expected = dict(zip(catalogue.slugs, pool.map(collect, katas), strict=True))
+            modules = preload_modules(teacher, katas)
 
-            def one(pair: tuple[Path, Kata]) -> KataResult:
-                folder, kata = pair
-                with workers.worker() as worker:
-                    return run_kata(
-                        catalogue.root,
-                        kata,
-                        str(trees[folder]),
-                        expected[kata.slug],
-                        extra.get(kata.slug, ()),
-                        worker,
-                    )
+            def learner(folder: Path) -> list[KataResult]:
+                worker = live.add(Worker(teacher, modules, [trees[folder]], readonly, sandboxed))
+                with worker:
+                    return [
+                        run_kata(
+                            teacher,
+                            kata,
+                            str(trees[folder]),
+                            expected[kata.slug],
+                            extra.get(kata.slug, ()),
+                            worker,
+                        )
+                        for kata in katas
+                    ]
 
-            results = list(pool.map(one, pairs))
-    by_folder: dict[Path, list[KataGrade]] = {f: [] for f in folders}
-    for (folder, kata), result in zip(pairs, results, strict=True):
-        by_folder[folder].append(
-            KataGrade(kata, result, flags=static.check_files(folder, list(kata.files)))
+            results = dict(zip(folders, pool.map(learner, folders), strict=True))
+    changed = _changes(before, integrity.build(teacher)["files"])
+    if changed:
+        raise GradingError(
+            "the pristine tests or the grader changed while the class was graded ("
+            + "; ".join(changed[:3])
+            + "): no grades were written; restore them (git checkout) and grade again"
         )
-    return [Submission(f.name, f, Gradebook(by_folder[f], True, notes[f])) for f in folders]
+    graded = []
+    for folder in folders:
+        grades = [
+            KataGrade(kata, result, result.tampered, static.check_files(folder, list(kata.files)))
+            for kata, result in zip(katas, results[folder], strict=True)
+        ]
+        graded.append(Submission(folder.name, folder, Gradebook(grades, True, notes[folder],
+                                                                sandboxed)))
+    return graded
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return [
+        f"{rel}: {'added' if rel not in before else 'deleted' if rel not in after else 'edited'}"
+        for rel in sorted(before.keys() | after.keys())
+        if before.get(rel) != after.get(rel)
+    ]
+
+
+class LiveWorkers:
+    """The workers in use by the threads, so that Ctrl-C can end their runs at once."""
+
+    def __init__(self) -> None:
+        self.workers: list[Worker] = []
+        self.lock = threading.Lock()
+
+    def add(self, worker: Worker) -> Worker:
+        with self.lock:
+            self.workers.append(worker)
+        return worker
+
+    def __enter__(self) -> LiveWorkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            for worker in self.workers:
+                worker.retired = True
+                worker.close()
 
 
 def write_reports(catalogue: Catalogue, graded: list[Submission], out: Path) -> list[Path]:

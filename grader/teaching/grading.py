@@ -31,6 +31,12 @@ CLASSROOM50_ENV = {
 }
 
 
+NO_SANDBOX = (
+    "graded WITHOUT the sandbox (--no-sandbox): the learner's code could reach the machine, "
+    "and a forged result may go unnoticed"
+)
+
+
 class GradingError(KataError):
     """The grading itself broke (setup, output): distinct from a low score."""
 
@@ -79,9 +85,19 @@ class Gradebook:
     grades: list[KataGrade]
     integrity_checked: bool
     warnings: list[str]
+    sandboxed: bool = True  # False only when a teacher chose --no-sandbox
     generated_at: str = field(
         default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
     )
+
+    @property
+    def notices(self) -> list[str]:
+        """What every format says beside the scores: the unsandboxed run, the book's warnings,
+        and each kata's static flags."""
+        found = [] if self.sandboxed else [NO_SANDBOX]
+        found += self.warnings
+        found += [f"{g.kata.slug}: {flag}" for g in self.grades for flag in g.flags]
+        return list(dict.fromkeys(found))
 
     @property
     def score(self) -> int:
@@ -130,6 +146,22 @@ def extra_tests(folder: Path | None, catalogue: Catalogue) -> dict[str, tuple[Pa
     return found
 
 
+def require_sandbox(no_sandbox: bool) -> bool:
+    """Whether to sandbox a grade: always, unless the teacher said otherwise. Where bubblewrap
+    is missing, a grade is refused with the fix rather than silently trusted."""
+    if no_sandbox:
+        return False
+    from grader.running.sandbox import INSTALL_HINT, unavailable
+
+    reason = unavailable()
+    if reason:
+        raise GradingError(
+            f"cannot sandbox the learners' code: {reason}. Fix: {INSTALL_HINT}; or pass "
+            "--no-sandbox to grade unconfined (every output then says so)"
+        )
+    return True
+
+
 def grade(
     catalogue: Catalogue,
     katas: list[Kata],
@@ -137,20 +169,34 @@ def grade(
     extra_dir: Path | None = None,
     jobs: int | None = None,
     source_root: Path | None = None,
+    sandboxed: bool | None = None,
 ) -> Gradebook:
-    """Grade ``katas``; ``source_root`` is where the learner's files are (default: the repo)."""
+    """Grade ``katas``; ``source_root`` is where the learner's files are (default: the repo).
+    The tests' integrity is checked before the runs and again after them."""
     root = catalogue.root
-    checked = integrity.check(root, catalogue.slugs)
-    results = run_many(catalogue, katas, tree, jobs, extra_tests(extra_dir, catalogue))
+    before = integrity.check(root, catalogue.slugs)
+    results = run_many(
+        catalogue, katas, tree, jobs, extra_tests(extra_dir, catalogue), sandboxed=sandboxed
+    )
+    checked = integrity.check(root, catalogue.slugs).merged(before)
     source = source_root or root
     grades = [
-        KataGrade(k, r, checked.for_kata(k.slug), static.check_files(source, list(k.files)))
+        KataGrade(
+            k,
+            r,
+            checked.for_kata(k.slug) + r.tampered,
+            static.check_files(source, list(k.files)),
+        )
         for k, r in zip(katas, results, strict=True)
     ]
     warnings = list(checked.warnings)
     if not checked.checked:
         warnings.append(f"no {integrity.MANIFEST}: the tests' integrity was not checked")
-    return Gradebook(grades, checked.checked, warnings)
+    if sandboxed is None:
+        from grader.running.runner import sandbox_default
+
+        sandboxed = sandbox_default()
+    return Gradebook(grades, checked.checked, warnings, sandboxed)
 
 
 # --- formats ---------------------------------------------------------------------------------
@@ -163,8 +209,9 @@ def to_json(book: Gradebook) -> dict:
         "score": book.score,
         "max_score": book.max_score,
         "integrity_checked": book.integrity_checked,
+        "sandboxed": book.sandboxed,
         "tampered": book.tampered,
-        "warnings": book.warnings,
+        "warnings": ([] if book.sandboxed else [NO_SANDBOX]) + book.warnings,
         "levels": book.levels(),
         "katas": [
             {
@@ -213,7 +260,7 @@ def render_text(book: Gradebook) -> str:
             lines += [f"      tampered: {t}" for t in g.tampered]
             lines += [f"      warning: {f}" for f in g.flags]
     lines.append(f"Total: {book.score}/{book.max_score} points")
-    lines += [f"warning: {w}" for w in book.warnings]
+    lines += [f"warning: {w}" for w in ([] if book.sandboxed else [NO_SANDBOX]) + book.warnings]
     return "\n".join(lines)
 
 
@@ -251,7 +298,7 @@ def render_markdown(book: Gradebook, title: str = "kata grade") -> str:
             lines.append("")
         lines.append("</details>")
     problems = [f"tampering: `{g.kata.slug}`: {t}" for g in book.grades for t in g.tampered]
-    problems += [f"warning: {w}" for w in book.warnings]
+    problems += [f"warning: {_md(w)}" for w in book.notices]
     if problems:
         lines += [""] + [f"> {p}" for p in dict.fromkeys(problems)]
     return "\n".join(lines) + "\n"
@@ -282,6 +329,8 @@ def render_junit(book: Gradebook) -> str:
             ("points", g.kata.points),
             ("level", g.kata.level),
             ("cause", g.result.cause),
+            ("sandboxed", str(book.sandboxed).lower()),
+            *(("warning", flag) for flag in g.flags),
         ):
             ET.SubElement(props, "property", name=name, value=str(value))
         s_fail = s_err = 0
@@ -332,6 +381,8 @@ def classroom50(book: Gradebook, env: dict[str, str] | None = None) -> tuple[dic
         "datetime": book.generated_at,
         "score": book.score,
         "max-score": book.max_score,
+        "sandboxed": book.sandboxed,
+        "warnings": book.notices,
         "tests": [
             {
                 "test-name": g.kata.slug,

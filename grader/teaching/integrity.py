@@ -52,6 +52,16 @@ class Integrity:
     def for_kata(self, slug: str) -> list[str]:
         return self.tampered.get(slug, []) + self.tampered.get(ALL, [])
 
+    def merged(self, before: Integrity) -> Integrity:
+        """This check (made after the runs) with what the one before them found: an edit made
+        during a run is caught by the second, an edit made before it by both."""
+        tampered = {k: list(dict.fromkeys(before.tampered.get(k, []) + v))
+                    for k, v in self.tampered.items()}
+        for key, found in before.tampered.items():
+            tampered.setdefault(key, found)
+        return Integrity(self.checked or before.checked, tampered,
+                         list(dict.fromkeys(before.warnings + self.warnings)))
+
 
 def owner(rel: str, slugs: list[str]) -> str:
     """Which kata a protected file belongs to (the longest slug its name starts with), or ALL."""

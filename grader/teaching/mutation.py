@@ -477,16 +477,22 @@ def mutation_scores(
     with (
         tempfile.TemporaryDirectory(prefix="kata-mutation-") as tmp,
         ThreadPoolExecutor(size) as pool,
-        WorkerPool(root, todo, size) as workers,
+        WorkerPool(
+            root,
+            todo,
+            size,
+            [root / "tests" / "stubs", root / "solutions", Path(tmp)],
+            [root / "tests"],
+        ) as workers,
     ):
-        def baseline(kata: Kata) -> tuple[list[dict] | None, KataResult | None]:
+        def baseline(kata: Kata) -> tuple[dict | None, KataResult | None]:
             with workers.worker() as worker:
-                expected = expected_tests(root, kata, Path(tmp), worker=worker)
+                expected = expected_tests(root, kata, worker=worker)
                 if not expected:
                     return None, None
                 return expected, run_kata(root, kata, "solutions", expected, worker=worker)
 
-        runs: list[tuple[Kata, Mutant, str, list[dict]]] = []
+        runs: list[tuple[Kata, Mutant, str, dict]] = []
         listed: dict[str, dict[str, str]] = {}
         for kata, (expected, solved) in zip(todo, pool.map(baseline, todo), strict=True):
             score = scores[kata.slug]
@@ -512,7 +518,7 @@ def mutation_scores(
         # Longest first: the slow suites' mutants start at once, the quick ones fill the gaps.
         runs.sort(key=lambda r: -r[0].limits.wall_clock)
 
-        def run(job: tuple[Kata, Mutant, str, list[dict]]) -> KataResult:
+        def run(job: tuple[Kata, Mutant, str, dict]) -> KataResult:
             kata, mutant, text, expected = job
             with tempfile.TemporaryDirectory(dir=tmp) as folder:
                 tree = lay(root, kata, mutant, mutant.apply(text), Path(folder))

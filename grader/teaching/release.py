@@ -108,6 +108,11 @@ jobs:
           python-version: "{python}"
       - name: Install
         run: python -m pip install -c constraints.txt -e .
+      - name: Sandbox for the learner's code (bubblewrap)
+        run: |
+          sudo apt-get update -qq && sudo apt-get install -y -qq bubblewrap
+          # Ubuntu 24.04 lets only AppArmor-profiled programs create user namespaces
+          sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 || true
 {steps}
       - name: Grade summary
         if: always()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.catalogue import Catalogue, Kata, readme_tasks
-from grader.running.runner import KataResult, Worker, WorkerPool, judge, read_report, run_kata
+from grader.running.runner import KataResult, Worker, WorkerPool, judge, run_kata
 
 MIN_MUTANTS = 3
 
@@ -74,17 +74,15 @@ def build_mutant(root: Path, kata: Kata, mutant: Path, into: Path) -> Path:
     return into
 
 
-def run_stub(root: Path, kata: Kata, worker: Worker) -> tuple[KataResult, list[dict]]:
+def run_stub(root: Path, kata: Kata, worker: Worker) -> tuple[KataResult, dict]:
     """Run the suite on the pristine stub; what it collects is the expected set of tests."""
-    with tempfile.TemporaryDirectory(prefix=f"kata-verify-{kata.slug}-") as tmp:
-        report = Path(tmp) / "stub.jsonl"
-        outcome = worker.run(kata, "stubs", report)
-        records = read_report(report)
-    expected = next((r["tests"] for r in records if r.get("event") == "collected"), [])
-    return judge(kata.slug, records, expected, outcome), expected
+    outcome = worker.run(kata, "stubs")
+    collected = next((r for r in outcome.records if r.get("event") == "collected"), {})
+    expected = {"tests": collected.get("tests", []), "suite": collected.get("suite")}
+    return judge(kata.slug, outcome.records, expected, outcome), expected
 
 
-def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list[dict]:
+def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> dict | None:
     problems = verdict.problems
     problems.extend(static_problems(root, kata))
     found = mutants(root, kata)
@@ -95,11 +93,11 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list
             f"{len(found)} mutants in {kata.mutants_dir}/, at least {MIN_MUTANTS} needed"
         )
     stub, expected = run_stub(root, kata, worker)
-    if not expected:
+    if not expected["tests"]:
         problems.append(f"the suite collects no tests on the stub ({stub.cause or stub.status})")
-        return []
+        return None
     tasks = readme_tasks(root, kata)
-    for test in expected:
+    for test in expected["tests"]:
         if test.get("task") is None:
             problems.append(f"{short(test['name'])} has no @pytest.mark.task(n)")
         elif test["task"] not in tasks:
@@ -107,7 +105,7 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> list
                 f"{short(test['name'])} is marked task {test['task']}, "
                 f"which {kata.readme} has no '## Task {test['task']}' for"
             )
-    problems.extend(automatic_ids(root, kata, expected))
+    problems.extend(automatic_ids(root, kata, expected["tests"]))
     passing = [t for t in stub.tests if t.status == "passed"]
     verdict.stub = f"{len(stub.tests) - len(passing)}/{len(stub.tests)} fail"
     problems.extend(f"{short(t.name)} passes on the stub: it grades nothing" for t in passing)
@@ -248,32 +246,43 @@ def verify(catalogue: Catalogue, katas: list[Kata], jobs: int | None = None) -> 
     verdicts = {k.slug: Verdict(k.slug) for k in katas}
     # The workers close first on the way out, so that Ctrl-C ends the runs at once instead of
     # the thread pool waiting out their wall clocks.
-    with (
-        tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp,
-        ThreadPoolExecutor(size) as pool,
-        WorkerPool(root, katas, size) as workers,
-    ):
+    with tempfile.TemporaryDirectory(prefix="kata-mutants-") as tmp:
+        sources = [root / "tests" / "stubs", root / "solutions", Path(tmp)]
+        with (
+            ThreadPoolExecutor(size) as pool,
+            WorkerPool(root, katas, size, sources, [root / "tests"]) as workers,
+        ):
+            return _verify(root, katas, verdicts, Path(tmp), pool, workers)
 
-        def stub(kata: Kata) -> list[dict]:
-            with workers.worker() as worker:
-                return check_stub(root, kata, verdicts[kata.slug], worker)
 
-        expected = dict(zip([k.slug for k in katas], pool.map(stub, katas), strict=True))
-        runs: list[tuple[Kata, Path | None, str]] = []  # (kata, mutant or None, tree)
-        for kata in katas:
-            if not expected[kata.slug] or not (root / kata.solution_path).exists():
-                continue
-            runs.append((kata, None, "solutions"))
-            for mutant in mutants(root, kata):
-                tree = build_mutant(root, kata, mutant, Path(tmp) / kata.slug / mutant.stem)
-                runs.append((kata, mutant, str(tree)))
+def _verify(
+    root: Path,
+    katas: list[Kata],
+    verdicts: dict[str, Verdict],
+    tmp: Path,
+    pool: ThreadPoolExecutor,
+    workers: WorkerPool,
+) -> list[Verdict]:
+    def stub(kata: Kata) -> dict | None:
+        with workers.worker() as worker:
+            return check_stub(root, kata, verdicts[kata.slug], worker)
 
-        def run(job: tuple[Kata, Path | None, str]) -> KataResult:
-            kata, _, tree = job
-            with workers.worker() as worker:
-                return run_kata(root, kata, tree, expected[kata.slug], worker=worker)
+    expected = dict(zip([k.slug for k in katas], pool.map(stub, katas), strict=True))
+    runs: list[tuple[Kata, Path | None, str]] = []  # (kata, mutant or None, tree)
+    for kata in katas:
+        if not expected[kata.slug] or not (root / kata.solution_path).exists():
+            continue
+        runs.append((kata, None, "solutions"))
+        for mutant in mutants(root, kata):
+            tree = build_mutant(root, kata, mutant, tmp / kata.slug / mutant.stem)
+            runs.append((kata, mutant, str(tree)))
 
-        results = list(pool.map(run, runs))
+    def run(job: tuple[Kata, Path | None, str]) -> KataResult:
+        kata, _, tree = job
+        with workers.worker() as worker:
+            return run_kata(root, kata, tree, expected[kata.slug], worker=worker)
+
+    results = list(pool.map(run, runs))
     for kata in katas:
         mine = [(m, r) for (k, m, _), r in zip(runs, results, strict=True) if k is kata]
         for mutant, result in mine:

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def alive(pid: int) -> bool:
 
 
 def survivors(marker: str) -> list[str]:
-    """Live processes whose command line mentions ``marker`` (other than this one)."""
+    """Live processes whose command line or name mentions ``marker`` (other than this one).
+    Processes inside a sandbox are seen too: their PID namespace is a child of this one."""
     found = []
     if LINUX:
         for entry in Path("/proc").iterdir():
@@ -89,7 +91,7 @@ def survivors(marker: str) -> list[str]:
                 continue
             try:
                 cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
-                    errors="replace")
+                    errors="replace") + " " + (entry / "comm").read_text().strip()
             except OSError:
                 continue
             if marker in cmdline and alive(int(entry.name)):
@@ -115,13 +117,6 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def read_pids(path: Path) -> list[int]:
-    try:
-        return [int(p) for p in path.read_text().split()]
-    except FileNotFoundError:
-        return []
-
-
 def wait_for(predicate, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -135,6 +130,30 @@ def nothing_survives(pids: list[int], marker: str) -> None:
     # The supervisor kills and reaps before it exits; allow a moment for the kernel to tidy up.
     assert wait_for(lambda: not any(alive(p) for p in pids), 2), [p for p in pids if alive(p)]
     assert wait_for(lambda: not survivors(marker), 2), survivors(marker)
+
+
+class Sightings:
+    """Watches /proc while a grade runs: the pids of every process carrying ``marker`` that was
+    ever seen alive (the learner's code runs where it cannot write to us)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+        self.pids: set[int] = set()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self.done.is_set():
+            self.pids |= {int(line.split(":")[0]) for line in survivors(self.marker)}
+            time.sleep(0.02)
+
+    def __enter__(self) -> Sightings:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
 
 
 # --- hangs, exits, crashes -------------------------------------------------------------------
@@ -296,14 +315,19 @@ import subprocess
 import sys
 import time
 
-PIDS = {pids!r}
+import ctypes
+import tempfile
+
+PIDS = os.path.join(tempfile.gettempdir(), "pids.txt")  # the run's own /tmp
 MARKER = {marker!r}
 SLEEPER = ("import os, sys, time; {setsid}open(sys.argv[1], 'a').write(f'{{os.getpid()}}\\\\n'); "
            "time.sleep(1000)")
+SLEEP = [sys.executable, "-c", "import time; time.sleep(1000)", MARKER]
 spawned = False
 
 
 def record(pid):
+    ctypes.CDLL(None).prctl(15, MARKER.encode()[:15], 0, 0, 0)  # PR_SET_NAME: seen from outside
     with open(PIDS, "a") as out:
         out.write(f"{{pid}}\\n")
 
@@ -350,10 +374,15 @@ def greet(name):
 """
 
 
-def spawner(pids: Path, marker: str, setsid: bool) -> str:
-    return SPAWNER.format(pids=str(pids), marker=marker,
+def spawner(marker: str, setsid: bool) -> str:
+    return SPAWNER.format(marker=marker,
                           setsid="os.setsid(); " if setsid else "",
                           fork_setsid="os.setsid()\n            " if setsid else "")
+
+
+def short_marker() -> str:
+    """A process name short enough for /proc/PID/comm (15 bytes), unique to this test."""
+    return "kh" + os.urandom(5).hex()
 
 
 @pytest.mark.timeout(60)
@@ -364,14 +393,14 @@ def spawner(pids: Path, marker: str, setsid: bool) -> str:
 ], ids=["same-session", "setsid"])
 def test_children_that_outlive_the_test_are_killed_with_the_kata(
         repo: Path, kata, tmp_path: Path, setsid: bool) -> None:
-    pids = tmp_path / "pids.txt"
-    marker = f"kata-hostile-{tmp_path.name}-{setsid}"
-    hostile(repo, spawner(pids, marker, setsid))
-    katas, _ = grade_json(kata)
+    marker = short_marker()
+    hostile(repo, spawner(marker, setsid))
+    with Sightings(marker) as seen:
+        katas, _ = grade_json(kata)
     toy2_graded_normally(katas)
     assert katas["toy"]["status"] == "passed", katas["toy"]  # the children cost no points...
-    assert len(read_pids(pids)) == 3, pids.read_text()
-    nothing_survives(read_pids(pids), marker)  # ...but none of them outlives the kata
+    assert len(seen.pids) >= 3, seen.pids  # (they did run)
+    nothing_survives(sorted(seen.pids), marker)  # ...but none of them outlives the kata
 
 
 # --- fake results, tampering, configuration, environment -------------------------------------
@@ -427,31 +456,54 @@ def greet(name):
 """
 
 
-@pytest.mark.timeout(60)
-@pytest.mark.parametrize(("action", "owner"), [
+TAMPERING = [
     ('(ROOT / "tests/katas/test_toy.py").write_text(PASSING)', "toy"),
     ('(ROOT / "tests/katas/test_toy_extra.py").write_text(PASSING)', "toy"),
     ('(ROOT / "grader/__init__.py").write_text("# mine")', "*"),
     ('(ROOT / "grader/plugin.py").unlink()', "*"),
-], ids=["edits-its-tests", "adds-a-test-file", "edits-the-grader", "deletes-a-grader-file"])
-def test_writing_into_tests_or_grader_is_reported_as_tampering(
-        repo: Path, kata, action: str, owner: str) -> None:
+]
+TAMPERING_IDS = ["edits-its-tests", "adds-a-test-file", "edits-the-grader", "deletes-a-grader-file"]
+
+
+def tampering_repo(repo: Path, action: str) -> dict[str, bytes]:
     hostile(repo, TAMPER.format(root=str(repo), action=action))
     # a stand-in grader/ folder: the toy copy's protected files (the real grader is elsewhere)
     write(repo / "grader" / "__init__.py", '"""grader"""\n')
     write(repo / "grader" / "plugin.py", '"""plugin"""\n')
     integrity.write(repo)
-    katas, _ = grade_json(kata)  # the tampering happens during this run: it cannot help it
+    return {str(p): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file()
+            and p.parts[len(repo.parts)] in ("tests", "grader")}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(("action", "owner"), TAMPERING, ids=TAMPERING_IDS)
+def test_the_sandbox_keeps_the_tests_and_the_grader_read_only(
+        repo: Path, kata, action: str, owner: str) -> None:
+    before = tampering_repo(repo, action)
+    katas, _ = grade_json(kata)
     assert katas["toy"]["status"] == "failed" and katas["toy"]["score"] == 0, katas["toy"]
     toy2_graded_normally(katas)
+    after = {str(p): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file()
+             and p.parts[len(repo.parts)] in ("tests", "grader")}
+    assert after == before  # the write failed: the file system was read-only
+    result = kata("grade", "--format", "json")
+    assert result.exit_code == 0, result.output  # and the next grade finds nothing amiss
 
-    result = kata("grade", "--format", "json")  # the next grade sees the edit
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(("action", "owner"), TAMPERING, ids=TAMPERING_IDS)
+def test_without_the_sandbox_the_same_grade_reports_the_tampering(
+        repo: Path, kata, monkeypatch: pytest.MonkeyPatch, action: str, owner: str) -> None:
+    monkeypatch.setenv("KATA_NO_SANDBOX", "1")
+    tampering_repo(repo, action)
+    result = kata("grade", "--format", "json", "--no-sandbox")
     clean(result)
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 3, result.output  # caught by the check made after the runs
     assert "tampering found" in result.stderr
-    graded = {k["slug"]: k for k in json.loads(result.stdout)["katas"]}
+    data = json.loads(result.stdout)
+    assert data["sandboxed"] is False and "WITHOUT the sandbox" in data["warnings"][0]
+    graded = {k["slug"]: k for k in data["katas"]}
     assert graded["toy"]["status"] == "tampered" and graded["toy"]["score"] == 0, graded["toy"]
-    assert graded["toy"]["tampered"], graded["toy"]
     if owner == "toy":
         toy2_graded_normally(graded)
     else:  # the grader itself was touched: every kata is suspect, but toy2 still ran and passed
@@ -536,10 +588,12 @@ def test_monkeypatching_pytest_or_the_plugin_is_flagged(repo: Path, kata) -> Non
         def greet(name):
             raise NotImplementedError("Task 2: greet")
     ''')
-    katas, _ = grade_json(kata)
+    katas, _ = grade_json(kata, code=3)  # a forgery the run itself shows is tampering
+    assert katas["toy"]["status"] == "tampered" and katas["toy"]["score"] == 0, katas["toy"]
+    assert any("Recorder.write was replaced" in t for t in katas["toy"]["tampered"]), katas["toy"]
     flags = katas["toy"]["flags"]
     for name in ("pytest", "grader.running.plugin", "_pytest"):
-        assert any(f.endswith(f": imports {name}") for f in flags), (name, flags)
+        assert any(f": imports {name}" in f for f in flags), (name, flags)
     assert not katas["toy2"]["flags"]
     toy2_graded_normally(katas)
     output = clean(kata("grade"))
@@ -669,16 +723,13 @@ def test_an_output_that_cannot_be_written_is_one_line(repo: Path, kata) -> None:
 @pytest.mark.timeout(60)
 def test_an_interrupted_check_exits_quickly_and_leaves_nothing_behind(
         repo: Path, kata, tmp_path: Path) -> None:
-    pids = tmp_path / "pids.txt"
-    marker = f"kata-interrupt-{tmp_path.name}"
+    marker = short_marker()
     hostile(repo, f"""
         import os, subprocess, sys, time
 
 
         def add(a, b):
             subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1000)", {marker!r}])
-            with open({str(pids)!r}, "a") as out:
-                out.write(f"{{os.getpid()}}\\n")
             while True:
                 pass
 
@@ -693,7 +744,8 @@ def test_an_interrupted_check_exits_quickly_and_leaves_nothing_behind(
                              "check", "toy"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
-        assert wait_for(lambda: read_pids(pids), 20), "the hanging test never started"
+        assert wait_for(lambda: survivors(marker), 20), "the hanging test never started"
+        pids = [int(line.split(":")[0]) for line in survivors(marker)]
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)  # Ctrl-C reaches the kata process
         started = time.monotonic()
@@ -710,7 +762,7 @@ def test_an_interrupted_check_exits_quickly_and_leaves_nothing_behind(
     assert b"Traceback" not in err and b"Traceback" not in out, err.decode()
     assert progress.read_bytes() == before  # the old record, whole
     assert not [p.name for p in progress.parent.iterdir() if p.name.endswith(".tmp")]
-    nothing_survives(read_pids(pids), marker)
+    nothing_survives(pids, marker)
 
 
 # --- nothing lost ----------------------------------------------------------------------------
@@ -753,10 +805,9 @@ def test_reset_keeps_a_backup_and_start_never_overwrites(repo: Path, kata) -> No
 @pytest.mark.timeout(60)
 def test_a_grade_where_every_kata_is_hostile_finishes_in_time_and_leaves_nothing(
         repo: Path, kata, tmp_path: Path) -> None:
-    pids = tmp_path / "pids.txt"
-    marker = f"kata-all-hostile-{tmp_path.name}"
+    marker = short_marker()
     limits = {"wall_clock": 3, "test_timeout": 1}
-    hostile(repo, spawner(pids, marker, LINUX).replace(
+    hostile(repo, spawner(marker, LINUX).replace(
         "def add(a, b):\n    spawn()\n    return a + b",
         "def add(a, b):\n    spawn()\n    while True:\n        pass"), limits,
         katas=[KATAS[0], {**KATAS[1], "limits": {"memory_mb": 512}}])
@@ -778,7 +829,8 @@ def halve(x):
     ctypes.string_at(0)
 """)
     started = time.monotonic()
-    result = kata("grade", "--format", "json", "-j", "1")
+    with Sightings(marker) as seen:
+        result = kata("grade", "--format", "json", "-j", "1")
     elapsed = time.monotonic() - started
     clean(result)
     graded = {k["slug"]: k for k in json.loads(result.stdout)["katas"]}
@@ -787,5 +839,47 @@ def halve(x):
     assert json.loads(result.stdout)["score"] == 0
     budget = len(graded) * (limits["wall_clock"] + GRACE)
     assert elapsed < budget, f"{elapsed:.1f} s for a budget of {budget:g} s"
-    nothing_survives(read_pids(pids), marker)
+    assert seen.pids, "the hostile katas started nothing"
+    nothing_survives(sorted(seen.pids), marker)
     assert not survivors(str(repo)), survivors(str(repo))
+
+
+# --- where bubblewrap cannot run ---------------------------------------------------------------
+
+
+@pytest.mark.timeout(60)
+def test_without_bubblewrap_check_runs_and_says_so_in_one_line(
+        repo: Path, kata, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KATA_NO_SANDBOX", "1")
+    result = kata("check", "toy")
+    notes = [line for line in clean(result).splitlines() if "sandbox" in line]
+    assert notes == ["note: running without the sandbox: KATA_NO_SANDBOX is set"], notes
+    assert result.exit_code == 1 and "toy: failed" in result.output  # it ran
+
+
+@pytest.mark.parametrize("command", [["grade"], ["grade-all", "SUBMISSIONS"]])
+def test_without_bubblewrap_grading_refuses_with_the_fix(
+        repo: Path, kata, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        command: list[str]) -> None:
+    monkeypatch.setenv("KATA_NO_SANDBOX", "1")
+    (tmp_path / "subs" / "alice" / "katas").mkdir(parents=True)
+    args = [str(tmp_path / "subs") if a == "SUBMISSIONS" else a for a in command]
+    message = one_line_error(kata(*args), code=4)
+    assert "apt-get install bubblewrap" in message and "--no-sandbox" in message
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "markdown"])
+def test_grading_without_the_sandbox_says_so_in_every_format(
+        repo: Path, kata, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    monkeypatch.setenv("KATA_NO_SANDBOX", "1")
+    solve(repo, "toy2")
+    result = kata("grade", "--format", fmt, "--no-sandbox")
+    assert result.exit_code == 0, result.output
+    output = clean(result)
+    if fmt == "junit":
+        assert 'name="sandboxed" value="false"' in output
+    else:
+        assert "graded WITHOUT the sandbox (--no-sandbox)" in output
+    if fmt == "json":
+        assert json.loads(result.stdout)["sandboxed"] is False

@@ -91,20 +91,25 @@ def test_the_record_is_json_lines(repo: Path, tmp_path: Path) -> None:
     assert done.returncode == 1
     lines = [json.loads(line) for line in record.read_text().splitlines()]
     events = [line["event"] for line in lines]
-    assert events == ["collected", "test", "test", "test", "finished"]
+    assert events == ["collected", *["phase"] * 9, "finished"]
     prefix = "tests/katas/test_toy.py::"
-    assert lines[0]["tests"] == [
+    assert [{"name": t["name"], "task": t["task"]} for t in lines[0]["tests"]] == [
         {"name": prefix + "test_add_returns_the_sum", "task": 1},
         {"name": prefix + "test_add_handles_negative_numbers", "task": 1},
         {"name": prefix + "test_greet_says_hello", "task": 2},
     ]
-    first = lines[1]
+    # what the runner checks against the pristine suite: a digest of each test's code
+    assert all(len(t["code"]) == 16 for t in lines[0]["tests"]) and lines[0]["integrity"] == []
+    assert [(r["when"], r["status"]) for r in lines[1:4]] == [
+        ("setup", "passed"), ("call", "failed"), ("teardown", "passed")]
+    first = lines[2]
     assert first["name"] == prefix + "test_add_returns_the_sum"
-    assert first["status"] == "failed" and first["task"] == 1
+    assert first["code"] == first["code_after"] == lines[0]["tests"][0]["code"]
     assert first["message"] == "NotImplementedError: Task 1: add"
     assert first["where"] == 'stubs/toy.py:6: raise NotImplementedError("Task 1: add")'
     assert isinstance(first["duration"], float)
-    assert lines[-1]["exitstatus"] == 1
+    assert lines[-1]["exitstatus"] == 1 and lines[-1]["integrity"] == []
+    assert lines[-1]["suite"] == lines[0]["suite"]
 
 
 def test_the_record_of_assertions_skips_and_collection_errors(repo: Path, tmp_path: Path) -> None:
@@ -113,7 +118,8 @@ def test_the_record_of_assertions_skips_and_collection_errors(repo: Path, tmp_pa
     record = tmp_path / "record.jsonl"
     run_pytest(repo, "--kata-report", str(record))
     tests = [json.loads(line) for line in record.read_text().splitlines()]
-    tests = {t["name"].rpartition("::")[2]: t for t in tests if t["event"] == "test"}
+    tests = {t["name"].rpartition("::")[2]: t for t in tests
+             if (t["event"] == "phase" and t["when"] == "call") or t.get("status") == "skipped"}
     wrong = tests["test_add_returns_the_sum"]
     assert wrong["status"] == "failed"
     assert wrong["message"].startswith("add(2, 3) returned -1; expected 5")

@@ -449,3 +449,17 @@ def test_autograder_ignores_a_kata_file_that_is_a_symlink(bundle: Path, learner:
     assert proc.returncode == 0, proc.stderr
     result, _ = read_result(learner)
     check_classroom50_result(result, CLASSROOM50, 0, 15, {"toy": False, "toy2": False})
+
+
+def test_autograder_refuses_to_grade_unconfined_unless_told(bundle: Path, learner: Path) -> None:
+    proc = run_autograder(bundle, learner, KATA_NO_SANDBOX="1")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "apt-get install bubblewrap" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (learner / "result.json").exists()
+    proc = run_autograder(bundle, learner, KATA_NO_SANDBOX="1", KATA_ALLOW_NO_SANDBOX="1")
+    assert proc.returncode == 0, proc.stderr
+    result, body = read_result(learner)
+    check_classroom50_result(result, CLASSROOM50, 0, 15, {"toy": False, "toy2": False})
+    assert result["sandboxed"] is False
+    assert "graded WITHOUT the sandbox" in result["warnings"][0]
+    assert "graded WITHOUT the sandbox" in body

@@ -63,7 +63,9 @@ def test_the_expected_tests_are_cached_by_fingerprint(repo: Path) -> None:
     run(repo, collect=True)
     cache = json.loads((repo / ".kata" / "cache" / "toy.json").read_text())
     assert cache["fingerprint"] == runner.fingerprint(repo, toy(repo))
-    assert cache["tests"] == EXPECTED_TOY
+    tests = cache["expected"]["tests"]
+    assert [{"name": t["name"], "task": t["task"]} for t in tests] == EXPECTED_TOY
+    assert all(len(t["code"]) == 16 for t in tests) and len(cache["expected"]["suite"]) == 16
 
 
 def test_a_wrong_answer_fails_with_the_assertion_message(repo: Path) -> None:
@@ -181,8 +183,9 @@ EXPECTED = [{"name": "t::test_a", "task": 1}, {"name": "t::test_b", "task": 2}]
 def records(*tests: tuple[str, str], exit_record: dict | None = None, exitstatus: int | None = 0
             ) -> list[dict]:
     out = [{"event": "collected", "tests": EXPECTED}]
-    out += [{"event": "test", "name": n, "status": s, "message": "", "where": None,
-             "duration": 0.0} for n, s in tests]
+    out += [{"event": "phase", "name": n, "when": when, "status": s if when == "call" else "passed",
+             "message": "", "where": None, "duration": 0.0}
+            for n, s in tests for when in ("setup", "call", "teardown")]
     if exitstatus is not None:
         out.append({"event": "finished", "exitstatus": exitstatus})
     out.append(exit_record or {"event": "exit", "code": exitstatus or 0})
@@ -230,3 +233,61 @@ def test_read_report_skips_a_line_cut_short(tmp_path: Path) -> None:
 def test_test_titles_read_as_sentences() -> None:
     assert runner.TestResult("t.py::test_retry_reraises", 1, "passed").title == "retry reraises"
     assert runner.TestResult("t.py::test_x_y[3-4]", 1, "passed").title == "x y [3-4]"
+
+
+# --- judge(): what makes a run's records a forgery ---------------------------------------------
+
+
+def phase(name: str, when: str, status: str = "passed", origin: str = "suite", **extra) -> dict:
+    return {"event": "phase", "name": name, "when": when, "status": status, "message": "",
+            "where": None, "duration": 0.0, "_from": origin, **extra}
+
+
+def genuine(*tests: str) -> list[dict]:
+    out = [{"event": "collected", "tests": EXPECTED, "_from": "suite"}]
+    out += [phase(n, w) for n in tests for w in ("setup", "call", "teardown")]
+    return out
+
+
+def ending(code: int = 0) -> list[dict]:
+    return [{"event": "finished", "exitstatus": code, "_from": "suite"},
+            {"event": "returned", "code": code, "_from": "suite"},
+            {"event": "exit", "code": code, "_from": "supervisor"}]
+
+
+@pytest.mark.parametrize(("records", "reason"), [
+    (genuine("t::test_a") + [phase("t::test_b", w, origin="other")
+                             for w in ("setup", "call", "teardown")] + ending(),
+     "came from a process other than the suite's"),
+    (genuine("t::test_a") + ending()[:1] + [phase("t::test_b", "call")] + ending()[1:],
+     "written after the suite ended"),
+    (genuine("t::test_b", "t::test_a") + ending(), "out of the pristine order"),
+    ([*genuine("t::test_a", "t::test_b"), phase("t::test_b", "call"), *ending()],
+     "out of the pristine order"),
+    (genuine("t::test_a", "t::test_b") + ending()[:1] + ending()[2:],
+     "exited before pytest returned"),
+    ([*genuine()[:1], {"event": "finished", "exitstatus": 0, "_from": "suite",
+                        "integrity": ["a plugin was registered: x"]}, *ending()[1:]],
+     "in-process tampering: a plugin was registered"),
+], ids=["another-process", "after-the-end", "reordered", "repeated", "no-return",
+        "the-watch-saw-it"])
+def test_judge_calls_a_forged_run_tampered(records: list[dict], reason: str) -> None:
+    result = runner.judge("k", records, EXPECTED)
+    assert result.status == "tampered" and not result.passed
+    assert any(reason in t for t in result.tampered), result.tampered
+    assert result.cause == result.tampered[0]
+
+
+def test_judge_checks_each_test_against_the_pristine_code() -> None:
+    expected = {"tests": [{**t, "code": f"code-{t['name']}"} for t in EXPECTED], "suite": "s1"}
+    records = [{"event": "collected", "tests": EXPECTED, "suite": "s1", "_from": "suite"}]
+    for name in ("t::test_a", "t::test_b"):
+        code = f"code-{name}" if name == "t::test_a" else "swapped"
+        records += [phase(name, "setup"), phase(name, "call", code=code, code_after=code),
+                    phase(name, "teardown")]
+    records += [{"event": "finished", "exitstatus": 0, "suite": "s1", "_from": "suite"},
+                *ending()[1:]]
+    result = runner.judge("k", records, expected)
+    assert result.tampered == ["test_b: the code that ran is not the pristine test's"]
+    records[-3]["suite"] = "s2"  # a function of the test module changed during the run
+    assert "the test module's functions differ" in runner.judge("k", records, expected).cause

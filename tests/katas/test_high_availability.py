@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from high_availability import Node, NoHealthyNode, Router, WriteNotAcknowledged
+from kata_support import call_raises, expect_raises
 
 CREATE_KV = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)"
 PUT = "INSERT INTO kv (k, v) VALUES (?, ?)"
@@ -72,6 +73,29 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         c.close()
 
 
+def applied(router: Router) -> dict[str, int | None]:
+    """router.applied(), checked to be a dict of node name -> int or None before a test uses it."""
+    got = router.applied()
+    ok = isinstance(got, dict) and all(
+        isinstance(k, str) and (v is None or (isinstance(v, int) and not isinstance(v, bool)))
+        for k, v in got.items()
+    )
+    if not ok:
+        pytest.fail(f"router.applied() returned {got!r}; expected a dict mapping each node's name "
+                    "to an int (0 for an empty log) or None (node unreachable)", pytrace=False)
+    return got
+
+
+def head(router: Router, name: str) -> int:
+    """applied()[name] for a node the test knows is reachable."""
+    got = applied(router)
+    value = got.get(name)
+    if value is None:
+        pytest.fail(f"router.applied() returned {got!r}; expected an int for the reachable node "
+                    f"{name!r}", pytrace=False)
+    return value
+
+
 @pytest.fixture
 def router(cluster: Cluster) -> Router:
     r = cluster.router()
@@ -84,16 +108,35 @@ def router(cluster: Cluster) -> Router:
 
 
 @pytest.mark.task(1)
+def test_applied_is_zero_for_an_empty_log_and_none_for_a_dead_node(cluster: Cluster) -> None:
+    router = cluster.router()
+    got = applied(router)
+    assert got == {"primary": 0, "r1": 0, "r2": 0}, (
+        f"router.applied() on a new cluster returned {got!r}; expected every node at 0: MAX(seq) "
+        "of an empty log is NULL, so use COALESCE(MAX(seq), 0)"
+    )
+    assert (router.primary, router.replicas) == ("primary", ["r1", "r2"]), (
+        f"router.primary = {router.primary!r}, router.replicas = {router.replicas!r}; expected "
+        "'primary' and ['r1', 'r2']"
+    )
+    cluster.kill("r2")
+    got = applied(router)
+    assert got == {"primary": 0, "r1": 0, "r2": None}, (
+        f"with r2's connection closed router.applied() returned {got!r}; expected r2: None"
+    )
+
+
+@pytest.mark.task(1)
 def test_a_write_is_acknowledged_once_the_primary_and_one_replica_have_it(cluster: Cluster) -> None:
     router = cluster.router()
     first = router.write(CREATE_KV)
     second = router.write(PUT, ("a", "1"))
     assert (first, second) == (1, 2), f"two writes returned {(first, second)}; expected (1, 2)"
-    applied = router.applied()
-    assert applied["primary"] == 2, f"applied() = {applied}; the primary should be at 2"
-    replicas = sorted(applied[name] for name in ("r1", "r2"))
+    got = applied(router)
+    assert got["primary"] == 2, f"applied() = {got}; the primary should be at 2"
+    replicas = sorted(got[name] or 0 for name in ("r1", "r2"))
     assert replicas[1] == 2, (
-        f"applied() = {applied} right after write() returned 2: an acknowledged write must "
+        f"applied() = {got} right after write() returned 2: an acknowledged write must "
         "already be on at least one replica"
     )
 
@@ -105,11 +148,14 @@ def test_replication_lag_lasts_until_pump(cluster: Cluster) -> None:
     router.pump()
     for i in range(3):
         router.write(PUT, (f"k{i}", str(i)))
-    lagging = [name for name in ("r1", "r2") if router.applied()[name] < 4]
-    assert lagging, f"applied() = {router.applied()}; without pump() one replica should still lag"
+    before = applied(router)
+    lagging = [name for name in ("r1", "r2") if (before[name] or 0) < 4]
+    assert lagging, f"applied() = {before}; without pump() one replica should still lag"
+    want = {name: max(3, before[name] or 0) for name in ("r1", "r2")}
     got = router.pump(upto=3)
-    assert got == {"r1": 3, "r2": 3} or all(v >= 3 for v in got.values()), (
-        f"pump(upto=3) returned {got}; expected every replica at 3 or beyond"
+    assert got == want, (
+        f"with applied() = {before}, pump(upto=3) returned {got}; expected {want}: a lagging "
+        "replica applies up to 3, one already past 3 stays where it is"
     )
     got = router.pump()
     assert got == {"r1": 4, "r2": 4}, f"pump() returned {got}; expected {{'r1': 4, 'r2': 4}}"
@@ -124,8 +170,8 @@ def test_a_failing_transaction_leaves_no_rows_and_no_log_entry(
     router: Router, cluster: Cluster
 ) -> None:
     router.write(PUT, ("a", "1"))
-    with pytest.raises(sqlite3.IntegrityError):
-        router.transaction([(PUT, ("b", "2")), (PUT, ("a", "duplicate key"))])
+    call_raises(sqlite3.IntegrityError, router.transaction,
+                [(PUT, ("b", "2")), (PUT, ("a", "duplicate key"))])
     assert cluster.rows("primary") == [("a", "1")], (
         f"after a failed transaction the primary holds {cluster.rows('primary')}; "
         "expected only [('a', '1')]: a transaction is all or nothing"
@@ -150,36 +196,67 @@ def test_parameters_are_bound_and_replicated_verbatim(router: Router, cluster: C
 
 
 @pytest.mark.task(1)
-@pytest.mark.parametrize("bad", [object(), b"bytes", [1, 2], {"nested": 1}])
-def test_values_that_cannot_be_replicated_are_rejected_before_anything_is_written(
-    router: Router, cluster: Cluster, bad: object
+def test_float_int_none_and_str_values_are_replicated_exactly(
+    router: Router, cluster: Cluster
 ) -> None:
-    with pytest.raises(TypeError):
-        router.write(PUT, ("k", bad))
-    assert router.applied()["primary"] == 1, (
-        f"write(PUT, ('k', {bad!r})) was rejected but the primary moved to "
-        f"{router.applied()['primary']}; nothing should reach the log"
+    router.write("CREATE TABLE num (id INTEGER PRIMARY KEY, x REAL, n INTEGER, s TEXT)")
+    row = (1, 1.5, -(2**53), None)
+    router.write("INSERT INTO num (id, x, n, s) VALUES (?, ?, ?, ?)", row)
+    router.write("INSERT INTO num (id, x, n, s) VALUES (:id, :x, :n, :s)",
+                 {"id": 2, "x": -0.25, "n": 7, "s": "é"})
+    router.pump()
+    want = [(1, 1.5, -(2**53), None), (2, -0.25, 7, "é")]
+    for name in ("primary", "r1", "r2"):
+        got = cluster.connections[name].execute("SELECT * FROM num ORDER BY id").fetchall()
+        assert got == want, (
+            f"after writing the floats 1.5 and -0.25 (and an int, None, a str) node {name!r} "
+            f"holds {got}; expected {want}: float is one of the allowed parameter types"
+        )
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [(object(), TypeError), (b"bytes", TypeError), ([1, 2], TypeError), ({"nested": 1}, TypeError),
+     (float("nan"), ValueError), (float("inf"), ValueError), (float("-inf"), ValueError)],
+    ids=["object", "bytes", "list", "dict", "nan", "inf", "minus-inf"],
+)
+def test_values_that_cannot_be_replicated_are_rejected_before_anything_is_written(
+    router: Router, cluster: Cluster, bad: object, error: type[Exception]
+) -> None:
+    call_raises(error, router.write, PUT, ("k", bad))
+    assert head(router, "primary") == 1, (
+        f"write(PUT, ('k', {bad!r})) was rejected but applied() = {applied(router)}; nothing "
+        "should reach the primary's log"
     )
     assert cluster.rows("primary") == [], f"the primary holds {cluster.rows('primary')}"
 
 
 @pytest.mark.task(1)
-@pytest.mark.parametrize("statements", [[], "INSERT 1", [("SELECT 1",)], [(42, ())]])
-def test_malformed_transactions_are_rejected_with_a_clear_error(
-    router: Router, statements: object
+@pytest.mark.parametrize(
+    ("statements", "error"),
+    [([], ValueError), ((), ValueError), ("INSERT 1", TypeError), (42, TypeError),
+     ([("SELECT 1",)], TypeError), ([("SELECT 1", (), ())], TypeError), (["SELECT 1"], TypeError),
+     ([(42, ())], TypeError), ([("", ())], TypeError), ([(PUT, "ab")], TypeError),
+     ([(PUT, 7)], TypeError)],
+    ids=["empty-list", "empty-tuple", "a-str", "an-int", "one-item-pair", "three-item-pair",
+         "bare-sql", "sql-not-str", "sql-empty", "params-a-str", "params-an-int"],
+)
+def test_malformed_transactions_are_rejected_with_the_exact_error(
+    router: Router, statements: object, error: type[Exception]
 ) -> None:
-    with pytest.raises((TypeError, ValueError)):
-        router.transaction(statements)  # type: ignore[arg-type]
-    assert router.applied()["primary"] == 1, f"applied() = {router.applied()}"
+    call_raises(error, router.transaction, statements)
+    assert head(router, "primary") == 1, (
+        f"transaction({statements!r}) was rejected but applied() = {applied(router)}"
+    )
 
 
 @pytest.mark.task(1)
 def test_a_write_cannot_tamper_with_the_replication_log(router: Router, cluster: Cluster) -> None:
     router.write(PUT, ("a", "1"))
-    with pytest.raises(sqlite3.DatabaseError):
-        router.write("DELETE FROM _ha_log")
-    assert router.applied()["primary"] == 2, (
-        f"after write('DELETE FROM _ha_log') applied() = {router.applied()}; the log must stay "
+    call_raises(sqlite3.DatabaseError, router.write, "DELETE FROM _ha_log")
+    assert head(router, "primary") == 2, (
+        f"after write('DELETE FROM _ha_log') applied() = {applied(router)}; the log must stay "
         "untouched (expected the primary still at 2)"
     )
 
@@ -190,9 +267,8 @@ def test_a_write_no_replica_confirms_raises_write_not_acknowledged(
 ) -> None:
     cluster.kill("r1")
     cluster.kill("r2")
-    with pytest.raises(WriteNotAcknowledged) as info:
-        router.write(PUT, ("a", "1"))
-    assert info.value.seq == 2, f"WriteNotAcknowledged.seq was {info.value.seq}; expected 2"
+    error = call_raises(WriteNotAcknowledged, router.write, PUT, ("a", "1"))
+    assert error.seq == 2, f"WriteNotAcknowledged.seq was {error.seq!r}; expected 2"
 
 
 # -- Task 2: reads go to healthy replicas ------------------------------------------------
@@ -240,16 +316,14 @@ def test_reads_fall_back_to_the_primary_and_then_fail_clearly(
     got = router.read(GET, ("a",))
     assert got == [("1",)], f"with every replica dead read() returned {got!r}; expected the primary"
     cluster.kill("primary")
-    with pytest.raises(NoHealthyNode):
-        router.read(GET, ("a",))
+    call_raises(NoHealthyNode, router.read, GET, ("a",))
 
 
 @pytest.mark.task(2)
 def test_a_bad_query_raises_and_does_not_mark_a_replica_unhealthy(
     router: Router, cluster: Cluster
 ) -> None:
-    with pytest.raises(sqlite3.OperationalError):
-        router.read("SELECT nope FROM missing_table")
+    call_raises(sqlite3.OperationalError, router.read, "SELECT nope FROM missing_table")
     health = router.check_health()
     assert health == {"primary": True, "r1": True, "r2": True}, (
         f"after one bad query check_health() = {health}; a broken query is the caller's fault, "
@@ -261,11 +335,12 @@ def test_a_bad_query_raises_and_does_not_mark_a_replica_unhealthy(
 @pytest.mark.parametrize(
     "sql",
     ["DELETE FROM kv", "SELECT 1; DROP TABLE kv", "UPDATE kv SET v = 'pwned'"],
+    ids=["delete", "stacked-drop", "update"],
 )
 def test_a_read_can_never_change_a_replica(router: Router, cluster: Cluster, sql: str) -> None:
     router.write(PUT, ("a", "1"))
     router.pump()
-    with pytest.raises(sqlite3.Error):
+    with expect_raises(sqlite3.Error, f"router.read({sql!r}) three times"):
         for _ in range(3):
             router.read(sql)
     for name in ("r1", "r2"):
@@ -294,7 +369,7 @@ def test_read_your_writes_falls_back_to_the_primary_when_no_replica_caught_up(
     router: Router, cluster: Cluster
 ) -> None:
     seq = router.write(PUT, ("a", "1"))
-    synced = max(("r1", "r2"), key=lambda n: router.applied()[n])
+    synced = max(("r1", "r2"), key=lambda n: applied(router)[n] or 0)
     cluster.kill(synced)
     got = router.read(GET, ("a",), min_seq=seq)
     assert got == [("1",)], (
@@ -304,13 +379,33 @@ def test_read_your_writes_falls_back_to_the_primary_when_no_replica_caught_up(
 
 
 @pytest.mark.task(3)
-def test_bad_min_seq_values_are_rejected(router: Router) -> None:
-    with pytest.raises(ValueError):
-        router.read(GET, ("a",), min_seq=10**9)
-    with pytest.raises(ValueError):
-        router.read(GET, ("a",), min_seq=-1)
-    with pytest.raises(TypeError):
-        router.read(GET, ("a",), min_seq="1")  # type: ignore[arg-type]
+def test_min_seq_at_the_primarys_sequence_is_served_and_one_past_it_is_a_value_error(
+    router: Router, cluster: Cluster
+) -> None:
+    seq = router.write(PUT, ("a", "1"))
+    got = router.read(GET, ("a",), min_seq=seq)
+    assert got == [("1",)], f"read(GET, ('a',), min_seq={seq}) returned {got!r}; expected [('1',)]"
+    call_raises(ValueError, router.read, GET, ("a",), min_seq=seq + 1)
+    cluster.kill("r1")
+    cluster.kill("r2")  # now only the primary can answer, and it is exactly at seq
+    got = router.read(GET, ("a",), min_seq=seq)
+    assert got == [("1",)], (
+        f"with both replicas dead read(GET, ('a',), min_seq={seq}) returned {got!r}; the primary "
+        f"is at {seq}, so it has the write and must answer"
+    )
+    call_raises(ValueError, router.read, GET, ("a",), min_seq=seq + 1)
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize(
+    ("min_seq", "error"),
+    [(10**9, ValueError), (-1, ValueError), ("1", TypeError), (1.0, TypeError), (True, TypeError)],
+    ids=["far-ahead", "negative", "str", "float", "bool"],
+)
+def test_bad_min_seq_values_are_rejected(
+    router: Router, min_seq: object, error: type[Exception]
+) -> None:
+    call_raises(error, router.read, GET, ("a",), min_seq=min_seq)
 
 
 # -- Task 4: failover -----------------------------------------------------------------------
@@ -342,14 +437,20 @@ def test_failover_promotes_the_most_up_to_date_replica(router: Router, cluster: 
     seq = router.write(PUT, ("a", "1"))  # ...so only r2 can acknowledge this write
     blocker.rollback()
     health = router.check_health()
-    assert health["r1"] is True, f"check_health() = {health}; r1 recovered and must be re-admitted"
-    applied = router.applied()
-    assert (applied["r1"], applied["r2"]) == (1, 2), f"applied() = {applied}; expected r1 1, r2 2"
+    assert health == {"primary": True, "r1": True, "r2": True}, (
+        f"check_health() = {health}; r1 recovered and must be re-admitted"
+    )
+    before = applied(router)
+    assert (before["r1"], before["r2"]) == (1, 2), f"applied() = {before}; expected r1 1, r2 2"
     cluster.kill("primary")
     promoted = router.failover()
     assert promoted == "r2", (
-        f"failover() promoted {promoted!r} with applied() = {applied}; expected 'r2', the replica "
+        f"failover() promoted {promoted!r} with applied() = {before}; expected 'r2', the replica "
         "with the highest applied sequence"
+    )
+    assert (router.primary, router.replicas) == ("r2", ["r1"]), (
+        f"after failover() router.primary = {router.primary!r}, router.replicas = "
+        f"{router.replicas!r}; expected 'r2' and ['r1'] (the old primary leaves the cluster)"
     )
     got = router.read(GET, ("a",), min_seq=seq)
     assert got == [("1",)], f"after failover read(min_seq={seq}) returned {got!r}"
@@ -371,15 +472,29 @@ def test_an_unreachable_replica_is_skipped_and_readmitted(router: Router, cluste
 
 
 @pytest.mark.task(4)
+def test_check_health_fails_over_a_dead_primary_by_itself(router: Router, cluster: Cluster) -> None:
+    seq = router.write(PUT, ("a", "1"))
+    cluster.kill("primary")
+    health = router.check_health()
+    assert router.primary in {"r1", "r2"}, (
+        f"the primary's connection is closed; after check_health() (which returned {health}) "
+        f"router.primary is still {router.primary!r}: check_health() must fail over by itself"
+    )
+    assert health.get(router.primary) is True, (
+        f"check_health() returned {health}; expected the new primary {router.primary!r} healthy"
+    )
+    got = router.read(GET, ("a",), min_seq=seq)
+    assert got == [("1",)], f"after the failover read(min_seq={seq}) returned {got!r}"
+
+
+@pytest.mark.task(4)
 def test_failover_without_a_reachable_replica_raises_no_healthy_node(
     router: Router, cluster: Cluster
 ) -> None:
     for name in ("primary", "r1", "r2"):
         cluster.kill(name)
-    with pytest.raises(NoHealthyNode):
-        router.failover()
-    with pytest.raises(NoHealthyNode):
-        router.write(PUT, ("a", "1"))
+    call_raises(NoHealthyNode, router.failover)
+    call_raises(NoHealthyNode, router.write, PUT, ("a", "1"))
 
 
 # -- Task 5: online backup and restore -----------------------------------------------------
@@ -434,8 +549,8 @@ def test_an_online_backup_taken_during_writes_is_a_consistent_snapshot(bank: Rou
             f"the backup holds log entries up to {head} but account 1 = {one}, account 2 = {two}: "
             "data and replication log must come from the same snapshot"
         )
-        assert head == bank.applied()["primary"], (
-            f"the backup ends at seq {head}, the primary at {bank.applied()['primary']}: every "
+        assert head == (primary := applied(bank)["primary"]), (
+            f"the backup ends at seq {head}, the primary at {primary}: every "
             "write committed before the backup finished must be in it"
         )
     finally:
@@ -470,8 +585,9 @@ def test_restore_seeds_a_cluster_that_continues_the_sequence(
         bank.backup(target)
         replicas = [fresh.node("r1"), fresh.node("r2")]
         restored = Router.restore(target, fresh.node("primary"), replicas)
-        assert restored.applied() == {"primary": seq, "r1": seq, "r2": seq}, (
-            f"after restore applied() = {restored.applied()}; expected every node at {seq}"
+        got = applied(restored)
+        assert got == {"primary": seq, "r1": seq, "r2": seq}, (
+            f"after restore applied() = {got}; expected every node at {seq}"
         )
         got = restored.read("SELECT balance FROM account WHERE id = 6")
         assert got == [(125,)], f"reading account 6 from the restored cluster returned {got!r}"
@@ -486,9 +602,7 @@ def test_restore_seeds_a_cluster_that_continues_the_sequence(
 def test_backing_up_over_a_cluster_node_is_refused(bank: Router, cluster: Cluster) -> None:
     bank.pump()
     before = cluster.connections["r1"].execute("SELECT COUNT(*) FROM account").fetchone()
-    with pytest.raises(ValueError):
-        bank.backup(cluster.connections["r1"])
+    call_raises(ValueError, bank.backup, cluster.connections["r1"])
     after = cluster.connections["r1"].execute("SELECT COUNT(*) FROM account").fetchone()
     assert before == after == (10,), f"r1 had {before} accounts, now {after}"
-    with pytest.raises(TypeError):
-        bank.backup("backup.db")  # type: ignore[arg-type]
+    call_raises(TypeError, bank.backup, "backup.db")

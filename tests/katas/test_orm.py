@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from kata_support import call_raises
 from orm import (
     Base,
     DuplicateUsername,
@@ -112,19 +113,35 @@ def test_posts_and_author_are_two_sides_of_one_relationship(engine):
 
 
 @pytest.mark.task(1)
+def test_both_sides_of_the_relationship_update_in_python_before_any_flush():
+    ada = User(username="ada")
+    first = Post(title="first")
+    ada.posts.append(first)
+    assert first.author is ada, (
+        f"after ada.posts.append(post), post.author is {first.author!r} (no flush yet); expected "
+        "ada: relationship(back_populates=...) on both sides keeps them in step in Python"
+    )
+    Post(title="second", author=ada)
+    titles = [p.title for p in ada.posts]
+    assert titles == ["first", "second"], (
+        f"after Post(title='second', author=ada), ada.posts titles are {titles!r}; expected "
+        "['first', 'second']"
+    )
+
+
+@pytest.mark.task(1)
 def test_usernames_are_unique_in_the_database(engine):
     with Session(engine) as s:
         s.add_all([User(username="ada"), User(username="ada")])
-        with pytest.raises(IntegrityError):
-            s.commit()
+        call_raises(IntegrityError, s.commit)
 
 
 @pytest.mark.task(1)
 def test_make_engine_turns_on_foreign_key_enforcement(engine):
     with Session(engine) as s:
         s.add(Post(title="orphan", author_id=999))
-        with pytest.raises(IntegrityError):
-            s.commit()  # SQLite ignores FOREIGN KEY unless PRAGMA foreign_keys = ON
+        # SQLite ignores FOREIGN KEY unless PRAGMA foreign_keys = ON
+        call_raises(IntegrityError, s.commit)
 
 
 # --- Task 2: all-or-nothing batch insert --------------------------------------------------------
@@ -148,9 +165,8 @@ def test_a_batch_with_a_taken_username_in_the_middle_leaves_no_rows(engine):
     with Session(engine) as s:
         add_users(s, ["carol"])
     with Session(engine) as s:
-        with pytest.raises(DuplicateUsername) as info:
-            add_users(s, ["dave", "erin", "carol", "frank"])
-        assert "carol" in str(info.value), f"the error {info.value!r} should name 'carol'"
+        error = call_raises(DuplicateUsername, add_users, s, ["dave", "erin", "carol", "frank"])
+        assert "carol" in str(error), f"the error {error!r} should name 'carol'"
         got = usernames_in_db(engine)
         assert got == ["carol"], (
             f"after the failed batch the table holds {got!r}; expected only ['carol'] - "
@@ -162,22 +178,61 @@ def test_a_batch_with_a_taken_username_in_the_middle_leaves_no_rows(engine):
 
 @pytest.mark.task(2)
 def test_a_batch_repeating_a_username_is_refused_entirely(engine):
-    with Session(engine) as s, pytest.raises(DuplicateUsername):
-        add_users(s, ["gus", "hal", "gus"])
+    with Session(engine) as s:
+        error = call_raises(DuplicateUsername, add_users, s, ["gus", "hal", "gus"])
+    assert "gus" in str(error), f"the error {error!r} should name 'gus'"
     assert usernames_in_db(engine) == [], f"rows left: {usernames_in_db(engine)!r}"
     assert issubclass(DuplicateUsername, ValueError), "DuplicateUsername should be a ValueError"
+
+
+@pytest.mark.task(2)
+def test_a_name_taken_between_the_check_and_the_commit_is_a_duplicate_username(engine):
+    """Another request inserts 'carol' after add_users looked at the table, before it commits."""
+
+    def racer(session, flush_context, instances):
+        with engine.begin() as other:
+            other.execute(text("INSERT INTO users (username) VALUES ('carol')"))
+
+    with Session(engine) as s:
+        event.listen(s, "before_flush", racer, once=True)
+        error = call_raises(DuplicateUsername, add_users, s, ["dave", "carol", "erin"])
+        assert "carol" in str(error), f"the error {error!r} should name 'carol'"
+        assert isinstance(error.__cause__, IntegrityError), (
+            f"DuplicateUsername.__cause__ is {error.__cause__!r}; expected the IntegrityError "
+            "from the commit (raise DuplicateUsername(...) from exc)"
+        )
+        got = usernames_in_db(engine)
+        assert got == ["carol"], (
+            f"after the commit failed the table holds {got!r}; expected only the other "
+            "request's 'carol'"
+        )
+        add_users(s, ["dave"])  # rolled back, so the session works again
+    assert usernames_in_db(engine) == ["carol", "dave"], (
+        f"add_users(s, ['dave']) after the failed commit left {usernames_in_db(engine)!r}; roll "
+        "back the session when the commit fails"
+    )
+
+
+@pytest.mark.task(2)
+def test_a_50_character_username_is_accepted(engine):
+    name = "x" * 50
+    with Session(engine) as s:
+        users = add_users(s, [name, "y"])
+        got = [u.username for u in users]
+    assert got == [name, "y"], f"add_users(s, ['x' * 50, 'y']) returned users {got!r}"
+    assert usernames_in_db(engine) == [name, "y"], f"the table holds {usernames_in_db(engine)!r}"
 
 
 @pytest.mark.task(2)
 @pytest.mark.parametrize(
     ("bad", "error"),
     [("", ValueError), ("   ", ValueError), ("x" * 51, ValueError), (None, TypeError),
-     (42, TypeError)],
-    ids=["empty", "blank", "too-long", "None", "int"],
+     (42, TypeError), (b"ada", TypeError)],
+    ids=["empty", "blank", "51-chars", "None", "int", "bytes"],
 )
 def test_add_users_rejects_bad_usernames_before_inserting_any(engine, bad, error):
-    with Session(engine) as s, pytest.raises(error):
-        add_users(s, ["ok_user", bad])
+    with Session(engine) as s:
+        call_raises(error, add_users, s, ["ok_user", bad])
     assert usernames_in_db(engine) == [], f"add_users(['ok_user', {bad!r}]) left rows behind"
 
 
@@ -302,7 +357,7 @@ def test_like_wildcards_in_the_term_match_literally(blog):
                                               (None, TypeError), (["the"], TypeError)],
                          ids=["empty", "blank", "None", "list"])
 def test_search_posts_rejects_empty_and_non_string_terms(blog, term, error):
-    with Session(blog) as s, pytest.raises(error):
-        search_posts(s, term)
+    with Session(blog) as s:
+        call_raises(error, search_posts, s, term)
     with Session(blog) as s:
         assert s.scalar(text("SELECT count(*) FROM posts")) == 3

@@ -9,14 +9,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from kata_support import call_raises
 from websocket_chat import (
     CLOSE_TOO_SLOW,
+    MAX_FRAME_BYTES,
     MAX_TEXT_LENGTH,
     ChatHub,
     ChatServer,
 )
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 TOKENS = {"tok-alice": "alice", "tok-bob": "bob", "tok-carol": "carol", "tok-slow": "slow"}
 TOKENS |= {f"tok-user{i}": f"user{i}" for i in range(100)}
@@ -56,7 +58,7 @@ async def close_code(
         pass
     except TimeoutError:
         return None, frames
-    return ws.close_code, frames
+    return ws.protocol.close_code, frames  # (ws.close_code is missing in websockets 14)
 
 
 def say(text: str) -> str:
@@ -184,18 +186,59 @@ async def test_a_full_queue_drops_its_member_without_blocking_the_others() -> No
 
 
 @pytest.mark.task(1)
-@pytest.mark.parametrize("room", ["", "a/b", "../etc", "lobby?x=1", "x" * 33, "émoji🙂", None])
-async def test_bad_room_names_are_rejected(room: object) -> None:
+@pytest.mark.parametrize(
+    "room",
+    ["", "a/b", "../etc", "lobby?x=1", "x" * 33, "émoji🙂", "lobby ", "lobby\n", None],
+    ids=["empty", "slash", "dot-dot", "query", "33-chars", "non-ascii", "trailing-space",
+         "trailing-newline", "None"],
+)
+async def test_bad_room_names_are_rejected_with_value_error(room: object) -> None:
     hub = ChatHub()
-    with pytest.raises((ValueError, TypeError)):
-        hub.join(room, "alice")  # type: ignore[arg-type]
+    call_raises(ValueError, hub.join, room, "alice")
+    assert hub.members("lobby") == [], f"a refused join({room!r}) still added a member"
 
 
 @pytest.mark.task(1)
-async def test_bad_queue_sizes_are_rejected() -> None:
-    for bad, error in ((0, ValueError), (-3, ValueError), ("8", TypeError), (True, TypeError)):
-        with pytest.raises(error):
-            ChatHub(queue_size=bad)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    "room", ["a", "x" * 32, "Dev_Team-2"], ids=["1-char", "32-chars", "letters-digits-underscore-hyphen"]
+)
+async def test_room_names_at_the_limits_are_accepted(room: str) -> None:
+    hub = ChatHub()
+    hub.join(room, "alice")
+    assert hub.members(room) == ["alice"], f"after join({room!r}, 'alice') members = " + repr(
+        hub.members(room)
+    )
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [(0, ValueError), (-3, ValueError), ("8", TypeError), (True, TypeError), (8.0, TypeError)],
+    ids=["zero", "negative", "str-8", "bool-True", "float-8.0"],
+)
+async def test_bad_queue_sizes_are_rejected(bad: object, error: type[Exception]) -> None:
+    call_raises(error, ChatHub, queue_size=bad)
+
+
+@pytest.mark.task(1)
+async def test_queue_size_sets_every_members_bound_and_defaults_to_64() -> None:
+    got = ChatHub().join("lobby", "alice").queue.maxsize
+    assert got == 64, f"ChatHub().join('lobby', 'alice').queue.maxsize is {got}; expected 64"
+    got = ChatHub(queue_size=1).join("lobby", "alice").queue.maxsize
+    assert got == 1, f"ChatHub(queue_size=1) gave a member a queue of maxsize {got}; expected 1"
+
+
+@pytest.mark.task(1)
+async def test_offer_reports_true_when_queued_and_false_when_the_member_is_dropped() -> None:
+    hub = ChatHub(queue_size=1)
+    alice = hub.join("lobby", "alice")
+    first = hub.offer(alice, '{"n": 1}')
+    assert first is True, f"offer() into an empty queue of size 1 returned {first!r}; expected True"
+    assert not alice.dropped.is_set(), "a member whose frame was queued must not be dropped"
+    second = hub.offer(alice, '{"n": 2}')
+    assert second is False, f"offer() into a full queue returned {second!r}; expected False"
+    assert alice.dropped.is_set(), "offer() into a full queue did not set member.dropped"
+    assert hub.members("lobby") == [], f"the dropped member is still listed: {hub.members('lobby')}"
 
 
 @pytest.mark.task(1)
@@ -221,6 +264,25 @@ async def test_a_valid_token_joins_the_room_on_a_free_loopback_port(
 
 
 @pytest.mark.task(2)
+async def test_the_default_port_zero_picks_a_free_port_for_each_server(hub: ChatHub) -> None:
+    first, second = ChatServer(hub, TOKENS), ChatServer(hub, TOKENS)
+    try:
+        async with asyncio.timeout(WAIT):
+            ports = (await first.start(), await second.start())
+        assert ports == (first.port, second.port), (
+            f"start() returned {ports} but .port says {(first.port, second.port)}"
+        )
+        assert ports[0] > 0 and ports[1] > 0 and ports[0] != ports[1], (
+            f"two ChatServer(hub, tokens) without port= bound {ports}; expected two different "
+            "free ports (the default port=0 lets the OS choose)"
+        )
+    finally:
+        async with asyncio.timeout(5):
+            await first.stop()
+            await second.stop()
+
+
+@pytest.mark.task(2)
 @pytest.mark.parametrize(
     "query",
     [
@@ -234,6 +296,8 @@ async def test_a_valid_token_joins_the_room_on_a_free_loopback_port(
         "?token=tok-alice&token=wrong",
         "?Token=tok-alice",
     ],
+    ids=["no-query", "empty-token", "unknown", "longer", "upper-case", "prefix", "non-ascii-nul",
+         "two-tokens", "capital-T-name"],
 )
 async def test_a_missing_or_bad_token_is_closed_with_1008(clients: Clients, query: str) -> None:
     ws = await clients.raw(f"/rooms/lobby{query}")
@@ -245,11 +309,98 @@ async def test_a_missing_or_bad_token_is_closed_with_1008(clients: Clients, quer
 
 
 @pytest.mark.task(2)
-@pytest.mark.parametrize("path", ["/rooms/", "/rooms/a%2Fb", "/lobby", "/rooms/" + "x" * 33])
+@pytest.mark.parametrize(
+    "path",
+    ["/rooms/", "/rooms/a%2Fb", "/lobby", "/rooms/" + "x" * 33, "/roomsX/lobby", "/rooms/lobby/x"],
+    ids=["no-room", "encoded-slash", "no-rooms-prefix", "33-chars", "look-alike-prefix",
+         "extra-segment"],
+)
 async def test_a_bad_room_path_is_closed_with_1008(clients: Clients, path: str) -> None:
     ws = await clients.raw(f"{path}?token=tok-alice")
     code, frames = await close_code(ws, expect_no_frames=True)
     assert code == 1008, f"connecting to {path} gave frames {frames[:2]} and close code {code}"
+
+
+ALLOWED = "https://chat.example"
+
+
+async def refused_status(port: int, **kwargs: Any) -> int | None:
+    """The HTTP status of a refused handshake, or None if the WebSocket opened."""
+    try:
+        async with asyncio.timeout(WAIT):
+            ws = await connect(f"ws://127.0.0.1:{port}/rooms/lobby?token=tok-alice",
+                               open_timeout=WAIT, close_timeout=0.5, **kwargs)
+    except InvalidStatus as exc:
+        return exc.response.status_code
+    async with asyncio.timeout(1):
+        await ws.close()
+    return None
+
+
+@pytest.fixture
+async def guarded(hub: ChatHub) -> AsyncIterator[ChatServer]:
+    """A server that lets browsers in only from ALLOWED."""
+    allowed = [ALLOWED]
+    srv = ChatServer(hub, TOKENS, origins=allowed)
+    allowed.append("https://evil.example")  # the caller's list changing later must not matter
+    async with asyncio.timeout(WAIT):
+        await srv.start()
+    try:
+        yield srv
+    finally:
+        async with asyncio.timeout(5):
+            await srv.stop()
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    "origin",
+    [ALLOWED, None],
+    ids=["allowed-origin", "no-origin-header"],
+)
+async def test_an_allowed_origin_or_no_origin_joins(
+    guarded: ChatServer, origin: str | None
+) -> None:
+    clients = Clients(guarded.port)
+    try:
+        await clients.join("lobby", "tok-alice", origin=origin)
+    finally:
+        await clients.close_all()
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    "origin",
+    ["https://evil.example", "https://chat.example.evil.com", "http://chat.example",
+     "https://chat.example:8443", "https://sub.chat.example", "null"],
+    ids=["other-site", "look-alike-suffix", "http-not-https", "other-port", "subdomain",
+         "null-origin"],
+)
+async def test_a_handshake_from_another_origin_is_refused_with_403(
+    guarded: ChatServer, origin: str
+) -> None:
+    status = await refused_status(guarded.port, origin=origin)
+    assert status == 403, (
+        f"a handshake with Origin: {origin} (allowed: ChatServer(..., origins=[{ALLOWED!r}])) "
+        f"{'opened a WebSocket' if status is None else f'got HTTP {status}'}; expected HTTP 403 "
+        "(compare the Origin header exactly: this is how a browser says which site opened the "
+        "socket)"
+    )
+
+
+@pytest.mark.task(2)
+async def test_without_origins_every_browser_origin_is_refused(server: ChatServer) -> None:
+    status = await refused_status(server.port, origin=ALLOWED)
+    assert status == 403, (
+        f"ChatServer(hub, tokens) without origins= answered a handshake with Origin: {ALLOWED} "
+        f"{'by opening a WebSocket' if status is None else f'with HTTP {status}'}; expected 403: "
+        "no origins allowed means no browser page may connect"
+    )
+
+
+@pytest.mark.task(2)
+async def test_origins_given_as_one_string_is_a_type_error(hub: ChatHub) -> None:
+    call_raises(TypeError, ChatServer, hub, TOKENS, origins=ALLOWED)
 
 
 # -- Task 3: chatting over the socket --------------------------------------------------------
@@ -341,7 +492,45 @@ async def test_a_frame_over_64_kib_is_refused_with_1009(clients: Clients) -> Non
     assert code == 1009, f"a 180 kB frame got close code {code}; expected 1009 (message too big)"
 
 
+def frame_of(size: int) -> str:
+    """A message frame of exactly ``size`` bytes (its text is far over MAX_TEXT_LENGTH)."""
+    empty = say("")
+    return say("x" * (size - len(empty.encode())))
+
+
+@pytest.mark.task(3)
+async def test_a_frame_of_exactly_64_kib_gets_an_error_frame_and_one_byte_more_gets_1009(
+    clients: Clients,
+) -> None:
+    assert MAX_FRAME_BYTES == 64 * 1024, f"MAX_FRAME_BYTES is {MAX_FRAME_BYTES}; keep 64 KiB"
+    alice = await clients.join("lobby", "tok-alice")
+    at_limit = frame_of(MAX_FRAME_BYTES)
+    await alice.send(at_limit)
+    got = await recv_json(alice, f"the answer to a frame of exactly {MAX_FRAME_BYTES} bytes")
+    assert got.get("type") == "error", (
+        f"a frame of exactly {MAX_FRAME_BYTES} bytes (text too long) was answered with {got}; "
+        "expected an error frame: frames up to MAX_FRAME_BYTES reach your handler"
+    )
+    await alice.send(frame_of(MAX_FRAME_BYTES + 1))
+    code, _ = await close_code(alice)
+    assert code == 1009, (
+        f"a frame of {MAX_FRAME_BYTES + 1} bytes got close code {code}; expected 1009: pass "
+        "max_size=MAX_FRAME_BYTES to serve()"
+    )
+
+
 # -- Task 4: back-pressure -------------------------------------------------------------------
+
+
+BIG_TEXT = "€" * MAX_TEXT_LENGTH  # ~24 kB per frame once JSON-escaped: buffers fill quickly
+
+
+async def join_sleeper(clients: Clients) -> ClientConnection:
+    """'slow' joins with a tiny kernel receive buffer and stops reading after the joined frame."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    sock.connect(("127.0.0.1", clients.port))
+    return await clients.join("lobby", "tok-slow", sock=sock, max_queue=1, compression=None)
 
 
 @pytest.mark.task(4)
@@ -350,16 +539,11 @@ async def test_a_client_that_never_reads_is_dropped_without_stalling_the_room(
 ) -> None:
     alice = await clients.join("lobby", "tok-alice")
     bob = await clients.join("lobby", "tok-bob")
-    # The sleeper asks the kernel for a tiny receive buffer and stops reading after one frame.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-    sock.connect(("127.0.0.1", server.port))
-    sleeper = await clients.join("lobby", "tok-slow", sock=sock, max_queue=1, compression=None)
-    text = "€" * MAX_TEXT_LENGTH  # ~24 kB per frame: the sleeper's buffers fill quickly
+    sleeper = await join_sleeper(clients)
     dropped_at = None
     try:
         for i in range(1, 601):
-            await alice.send(say(text))
+            await alice.send(say(BIG_TEXT))
             for name, ws in (("alice", alice), ("bob", bob)):
                 try:
                     got = await recv_json(ws, f"message {i} at {name}")
@@ -388,6 +572,66 @@ async def test_a_client_that_never_reads_is_dropped_without_stalling_the_room(
         )
     finally:
         sleeper.transport.abort()  # never leave a stuffed socket behind for the teardown
+
+
+@pytest.mark.task(4)
+async def test_a_dropped_client_that_never_reads_is_cut_off_after_drop_grace(hub: ChatHub) -> None:
+    grace = 0.2
+    server = ChatServer(hub, TOKENS, drop_grace=grace)
+    async with asyncio.timeout(WAIT):
+        await server.start()
+    clients = Clients(server.port)
+    sleeper = None
+    try:
+        alice = await clients.join("lobby", "tok-alice")
+        sleeper = await join_sleeper(clients)
+        for i in range(1, 601):
+            await alice.send(say(BIG_TEXT))
+            await recv_json(alice, f"message {i} at alice")
+            if "slow" not in hub.members("lobby"):
+                break
+        else:
+            pytest.fail("'slow' never read 600 messages of 24 kB and was never dropped")
+        # 'slow' still never reads: close(1013) cannot complete, so only the grace period ends it.
+        try:
+            async with asyncio.timeout(grace + 2.0):
+                await server.stop()
+        except TimeoutError:
+            pytest.fail(
+                f"ChatServer(..., drop_grace={grace}).stop() was still waiting {grace + 2.0}s "
+                "after 'slow' was dropped: its handler hangs in close(1013) because 'slow' never "
+                "reads. Bound that close with asyncio.timeout(drop_grace) and then "
+                "ws.transport.abort()"
+            )
+    finally:
+        if sleeper is not None:
+            sleeper.transport.abort()
+        await clients.close_all()
+        async with asyncio.timeout(5):
+            await server.stop()
+
+
+@pytest.mark.task(4)
+@pytest.mark.parametrize(
+    ("grace", "error"),
+    [(0, ValueError), (-1.0, ValueError), (float("nan"), ValueError), (float("inf"), ValueError),
+     ("5", TypeError), (True, TypeError), (None, TypeError)],
+    ids=["zero", "negative", "nan", "inf", "str", "bool", "None"],
+)
+async def test_bad_drop_grace_values_are_rejected(
+    hub: ChatHub, grace: object, error: type[Exception]
+) -> None:
+    call_raises(error, ChatServer, hub, TOKENS, drop_grace=grace)
+
+
+@pytest.mark.task(4)
+@pytest.mark.parametrize("grace", [0.001, 1, 5.0], ids=["1-ms", "int-1", "float-5"])
+async def test_a_positive_drop_grace_is_accepted(hub: ChatHub, grace: float) -> None:
+    try:
+        ChatServer(hub, TOKENS, drop_grace=grace)
+    except (TypeError, ValueError) as exc:
+        pytest.fail(f"ChatServer(hub, tokens, drop_grace={grace!r}) raised {exc!r}; any positive "
+                    "finite number of seconds (int or float) is valid")
 
 
 @pytest.mark.task(4)

@@ -85,7 +85,9 @@ class Collection:
         raise NotImplementedError("Task 1: Collection.insert")
 
     def find(self, query: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Tasks 1-2: deep copies of every matching document, in insertion order."""
+        """Tasks 1-2: deep copies of every matching document, in insertion order. Matching
+        follows MongoDB (None matches a missing field, arrays match by element) except for the
+        simplifications the README lists."""
         raise NotImplementedError("Task 1: Collection.find")
 
     def find_one(self, query: Mapping[str, Any] | None = None) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ Read the kata's README (katas/websocket_chat.md) for the wire protocol and what 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,11 +68,17 @@ class ChatServer:
         hub: ChatHub,
         tokens: Mapping[str, str],
         *,
+        origins: Collection[str] = (),
         host: str = "127.0.0.1",
         port: int = 0,
+        drop_grace: float = 5.0,
     ) -> None:
-        """Task 2: ``tokens`` maps each valid token to its user name."""
-        raise NotImplementedError("Task 2: keep the hub, the tokens and the address")
+        """Task 2: ``tokens`` maps each valid token to its user name; ``origins`` lists the web
+        origins a browser may connect from (a single ``str`` is a ``TypeError``; keep a copy).
+        Task 4: ``drop_grace`` is how many seconds a dropped client gets to take its 1013 close
+        frame before the transport is aborted (``TypeError`` unless a number, not a bool;
+        ``ValueError`` unless positive and finite)."""
+        raise NotImplementedError("Task 2: keep the hub, the tokens, the origins and the address")
 
     @property
     def port(self) -> int:
@@ -80,11 +86,13 @@ class ChatServer:
         raise NotImplementedError("Task 2: read the bound port from the server's socket")
 
     async def start(self) -> int:
-        """Task 2: start ``websockets.asyncio.server.serve``; return the bound port."""
+        """Task 2: start ``websockets.asyncio.server.serve`` (``max_size``, ``origins``); return
+        the bound port."""
         raise NotImplementedError("Task 2: start serving")
 
     async def stop(self) -> None:
-        """Task 5: close every client with 1001 and wait for the handlers; idempotent."""
+        """Task 5: close every client with 1001 (``server.close()``) and wait for the handlers
+        (``wait_closed()``); calling it twice is harmless."""
         raise NotImplementedError("Task 5: shut down cleanly")
 
     async def __aenter__(self) -> ChatServer:
