@@ -485,16 +485,26 @@ def mutation_scores(
             [root / "tests"],
         ) as workers,
     ):
-        def baseline(kata: Kata) -> tuple[dict | None, KataResult | None]:
+        def baseline(kata: Kata) -> tuple[dict | None, KataResult | None, tuple[str, ...]]:
+            """The expected tests, quickest first when the solution still passes in that order
+            (a mutant is killed by its first failing test: better a quick one)."""
             with workers.worker() as worker:
                 expected = expected_tests(root, kata, worker=worker)
                 if not expected:
-                    return None, None
-                return expected, run_kata(root, kata, "solutions", expected, worker=worker)
+                    return None, None, ()
+                solved = run_kata(root, kata, "solutions", expected, worker=worker)
+                if not solved.passed:
+                    return expected, solved, ()
+                took = {t.name: t.duration for t in solved.tests}
+                quick = {**expected, "tests": sorted(expected["tests"],
+                                                     key=lambda t: took.get(t["name"], 0.0))}
+                order = tuple(t["name"] for t in quick["tests"])
+                again = run_kata(root, kata, "solutions", quick, worker=worker, order=order)
+                return (quick, again, order) if again.passed else (expected, solved, ())
 
-        runs: list[tuple[Kata, Mutant, str, dict]] = []
+        runs: list[tuple[Kata, Mutant, str, dict, tuple[str, ...]]] = []
         listed: dict[str, dict[str, str]] = {}
-        for kata, (expected, solved) in zip(todo, pool.map(baseline, todo), strict=True):
+        for kata, (expected, solved, order) in zip(todo, pool.map(baseline, todo), strict=True):
             score = scores[kata.slug]
             listed[kata.slug], problems = equivalents(root, kata)
             score.problems.extend(problems)
@@ -514,23 +524,23 @@ def mutation_scores(
                 for key in listed[kata.slug] if key not in known)
             wall = min(kata.limits.wall_clock, max(WALL_FLOOR, WALL_FACTOR * solved.duration))
             limited = replace(kata, limits=replace(kata.limits, wall_clock=wall))
-            runs.extend((limited, m, texts[m.file], expected) for m in chosen)
+            runs.extend((limited, m, texts[m.file], expected, order) for m in chosen)
         # Longest first: the slow suites' mutants start at once, the quick ones fill the gaps.
         runs.sort(key=lambda r: -r[0].limits.wall_clock)
 
-        def run(job: tuple[Kata, Mutant, str, dict]) -> KataResult:
-            kata, mutant, text, expected = job
+        def run(job: tuple[Kata, Mutant, str, dict, tuple[str, ...]]) -> KataResult:
+            kata, mutant, text, expected, order = job
             with tempfile.TemporaryDirectory(dir=tmp) as folder:
                 tree = lay(root, kata, mutant, mutant.apply(text), Path(folder))
                 with workers.worker() as worker:
                     return run_kata(root, kata, str(tree), expected, worker=worker,
-                                    exitfirst=True)
+                                    exitfirst=True, order=order)
 
         left = Counter(kata.slug for kata, *_ in runs)
         futures = {pool.submit(run, job): job for job in runs}
         try:
             for future in as_completed(futures):
-                kata, mutant, _, _ = futures[future]
+                kata, mutant, *_ = futures[future]
                 tally(scores[kata.slug], kata, mutant, future.result(), listed[kata.slug])
                 left[kata.slug] -= 1
                 if not left[kata.slug] and progress:

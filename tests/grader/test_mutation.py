@@ -210,8 +210,9 @@ def test_a_killed_or_unknown_equivalent_is_stale_and_fails_the_gate(kata, repo: 
     result = kata("verify", "--mutation", "toy")
     out = clean(result)
     assert result.exit_code == 1, out
-    assert (f"toy: solutions/mutants/toy/_equivalent.toml: '{killed.id}' is stale: it is killed "
-            "(test_add_returns_the_sum failed); remove the entry") in out
+    stale = (rf"^toy: solutions/mutants/toy/_equivalent\.toml: '{re.escape(killed.id)}' is "
+             r"stale: it is killed \(test_add_\w+ failed\); remove the entry$")
+    assert re.search(stale, out, re.M), out
     assert ("toy: solutions/mutants/toy/_equivalent.toml: 'toy.py:gone:operator:00000000' is "
             "stale: no such mutant any more") in out
 
@@ -281,3 +282,59 @@ def test_changed_and_record_need_mutation(kata):
     result = kata("verify", "--changed")
     assert result.exit_code == 2
     assert "--changed and --record go with --mutation" in result.output
+
+
+SLOW_FIRST = '''
+
+@pytest.mark.task(1)
+def test_aa_add_slowly():
+    import time
+
+    time.sleep(0.5)
+    assert add(1, 1) == 2
+'''
+
+
+@pytest.mark.timeout(60)
+def test_a_mutant_is_killed_by_the_quickest_test_that_catches_it(kata, repo: Path, survivor):
+    mutant, killed, _ = survivor  # killed: add returns None
+    suite = repo / "tests" / "katas" / "test_toy.py"
+    head, _, tail = suite.read_text().partition("\n\n\n")
+    suite.write_text(head + SLOW_FIRST + "\n\n" + tail)  # first in the file, and slow
+    equivalents(repo, f'"{mutant.id}" = "the same"\n"{killed.id}" = "not really"\n')
+    result = kata("verify", "--mutation", "toy")
+    out = clean(result)
+    assert re.search(r"is stale: it is killed \(test_add_(returns_the_sum|handles_negative_numbers)"
+                     r" failed\)", out), out
+
+
+ORDER_DEPENDENT = '''
+
+SEEN = []
+
+
+@pytest.mark.task(1)
+def test_aa_add_slowly_and_remember():
+    import time
+
+    time.sleep(0.3)
+    SEEN.append(add(1, 1))
+
+
+@pytest.mark.task(1)
+def test_ab_add_remembered():
+    assert SEEN == [2]
+'''
+
+
+@pytest.mark.timeout(60)
+def test_a_suite_whose_tests_depend_on_their_order_keeps_it(kata, repo: Path, survivor):
+    mutant, _, count = survivor
+    suite = repo / "tests" / "katas" / "test_toy.py"
+    suite.write_text(suite.read_text() + ORDER_DEPENDENT)
+    result = kata("verify", "--mutation", "toy")
+    out = clean(result)
+    # quickest first, test_ab would fail on the solution itself: the file's order is kept
+    assert re.fullmatch(rf"toy\s+{count}\s+{count - 1}\s+0\s+\d+\.\d%\s+\d+ s\s+FAIL",
+                        row(out, "toy")), out
+    assert f"toy: survivor toy.py:5  ndigits=None -> (removed)  [{mutant.id}]" in out
