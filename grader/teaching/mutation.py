@@ -86,7 +86,8 @@ class _Generator:
         self.text = text
         self.tree = ast.parse(text)
         starts, offset = [], 0
-        self.lines = text.splitlines(keepends=True)
+        # ast counts lines at "\n" only (str.splitlines would also split at "\f", "\u2028"...)
+        self.lines = [f"{line}\n" for line in text.split("\n")]
         for line in self.lines:
             starts.append(offset)
             offset += len(line)

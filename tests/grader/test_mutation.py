@@ -338,3 +338,9 @@ def test_a_suite_whose_tests_depend_on_their_order_keeps_it(kata, repo: Path, su
     assert re.fullmatch(rf"toy\s+{count}\s+{count - 1}\s+0\s+\d+\.\d%\s+\d+ s\s+FAIL",
                         row(out, "toy")), out
     assert f"toy: survivor toy.py:5  ndigits=None -> (removed)  [{mutant.id}]" in out
+
+
+def test_odd_line_breaks_inside_strings_do_not_shift_the_spans():
+    text = 'X = "a\u2028b\x0cc"\n\n\ndef f(x):\n    return x + 1\n'
+    found = {m.diff: m.apply(text) for m in generate_file("odd.py", text)}
+    assert found["odd.py:5  x + 1 -> x - 1"].endswith("    return (x - 1)\n")
