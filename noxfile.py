@@ -5,7 +5,7 @@ exception is `oldest`, which builds its own virtualenv on the dependency floors.
 
 import nox
 
-nox.options.sessions = ["lint", "tests", "verify", "oldest"]
+nox.options.sessions = ["lint", "tests", "verify", "mutation-changed", "oldest"]
 
 # Every kata suite against the reference solutions, with the options a graded run fixes
 # (grader/running/runner.py's pytest_args): pyproject sets them too, but a graded run reads no
@@ -62,6 +62,21 @@ def oldest(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """The author gate: tests fail on the stub, pass on the solution, reject each mutant."""
     session.run("kata", "verify", *session.posargs)
+
+
+@nox.session(python=False)
+def mutation(session: nox.Session) -> None:
+    """The mutation gate over every kata: mechanical mutants of each solution must fail."""
+    session.run("kata", "verify", "--mutation", *session.posargs)
+
+
+@nox.session(name="mutation-changed", python=False)
+def mutation_changed(session: nox.Session) -> None:
+    """CI's mutation gate: re-runs only the katas whose recorded score is out of date.
+
+    A kata's `solutions/mutants/<slug>/_mutation.toml` holds its score and a fingerprint of all
+    the score depends on; any change to those files re-runs the kata."""
+    session.run("kata", "verify", "--mutation", "--changed", *session.posargs)
 
 
 @nox.session(python=False)

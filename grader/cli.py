@@ -269,7 +269,8 @@ def verify(env: Env, slugs: tuple[str, ...], jobs: int | None, mutation: bool, c
         raise click.UsageError("--changed and --record go with --mutation")
     katas = [env.catalogue.get(s) for s in slugs] if slugs else list(env.catalogue.katas)
     if mutation:
-        ok = commands.verify_mutation(env, katas, jobs, changed, record, echo=click.echo)
+        ok = commands.verify_mutation(env, katas, jobs, changed, record, echo=click.echo,
+                                      progress=lambda line: click.echo(f"  {line}", err=True))
     else:
         ok = commands.verify(env, katas, jobs, echo=click.echo)
     sys.exit(0 if ok else 1)

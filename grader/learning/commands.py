@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from grader.catalogue import Kata, Reveal, Task
@@ -237,27 +238,33 @@ def verify(env, katas: list[Kata], jobs: int | None, echo: Echo) -> bool:
 
 
 def verify_mutation(env, katas: list[Kata], jobs: int | None, changed: bool, record: bool,
-                    echo: Echo) -> bool:
-    from grader.teaching.mutation import mutation_scores
+                    echo: Echo, progress: Echo | None = None) -> bool:
+    from grader.teaching.mutation import THRESHOLD, mutation_scores
 
-    scores = mutation_scores(env.catalogue, katas, jobs, changed_only=changed, record=record)
+    started = time.monotonic()
+    scores = mutation_scores(env.catalogue, katas, jobs, changed, record, progress)
     paint = env.paint
     width = max(4, *(len(k.slug) for k in katas))
     echo(f"{'kata':<{width}}  {'mutants':>7}  {'killed':>6}  {'equivalent':>10}  {'score':>6}  "
-         "verdict")
+         f"{'time':>6}  verdict")
     for s in scores:
-        sampled = f" (sample of {s.generated})" if s.generated > s.mutants else ""
+        sampled = f" (a sample of {s.generated})" if s.generated > s.mutants else ""
         verdict = paint("ok", "green") if s.ok else paint("FAIL", "red")
+        spent = "" if s.recorded else f"{s.seconds:.0f} s"
         echo(f"{s.slug:<{width}}  {s.mutants:>7}  {s.killed:>6}  {s.equivalent:>10}  "
-             f"{s.score:>6.1%}  {verdict}{' (recorded)' if s.recorded else ''}{sampled}")
+             f"{s.score:>6.1%}  {spent:>6}  {verdict}{' (recorded)' if s.recorded else ''}"
+             f"{sampled}")
     for s in scores:
         for mutant in s.survivors:
             echo(f"{s.slug}: survivor {mutant.diff}  [{mutant.id}]")
         for problem in s.problems:
             echo(f"{s.slug}: {problem}")
     bad = [s for s in scores if not s.ok]
-    echo(f"\n{len(scores) - len(bad)} of {len(scores)} katas score at least 95%"
-         + (" (a survivor that no test can catch goes in solutions/mutants/<slug>/"
-            "_equivalent.toml as \"<id>\" = \"<why>\")" if any(s.survivors for s in scores)
-            else ""))
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    ran = sum(s.mutants for s in scores if not s.recorded)
+    echo(f"\n{len(scores) - len(bad)} of {len(scores)} katas score at least {THRESHOLD:.0%} "
+         f"({ran} mutants run in {minutes}m{seconds:02d}s)")
+    if any(s.survivors for s in scores):
+        echo("Kill each survivor with a test; if no test can tell it from the solution, list it "
+             'in solutions/mutants/<slug>/_equivalent.toml as "<id>" = "<why>".')
     return not bad

@@ -101,10 +101,13 @@ def pytest_args(
     collect_only: bool = False,
     extra: tuple[Path, ...] = (),
     exitfirst: bool = False,
+    order: tuple[str, ...] = (),
 ) -> list[str]:
-    """Every pytest option of a graded run, fixed here: no configuration file is read."""
+    """Every pytest option of a graded run, fixed here: no configuration file is read.
+
+    ``order``: run the suite's tests in this order (node ids, relative to ``root``)."""
     args = [
-        str(root / kata.test_file),
+        *([str(root / test) for test in order] or [str(root / kata.test_file)]),
         *map(str, extra),
         "-c",
         os.devnull,
@@ -305,6 +308,7 @@ class Worker:
         collect_only: bool = False,
         extra: tuple[Path, ...] = (),
         exitfirst: bool = False,
+        order: tuple[str, ...] = (),
     ) -> Outcome:
         """One run of ``kata``'s suite on ``tree``; returns what it sent and how it ended."""
         if self.retired:
@@ -317,7 +321,7 @@ class Worker:
             "run": self.runs,
             "memory_mb": kata.limits.memory_mb,
             "args": pytest_args(
-                self.root, kata, name, f"fd:{self.fd}", collect_only, extra, exitfirst
+                self.root, kata, name, f"fd:{self.fd}", collect_only, extra, exitfirst, order
             ),
             **layout,
         }
@@ -704,10 +708,13 @@ def run_kata(
     extra: tuple[Path, ...] = (),
     worker: Worker | None = None,
     exitfirst: bool = False,
+    order: tuple[str, ...] = (),
 ) -> KataResult:
     """Grade ``tree``'s module for ``kata``; ``extra`` tests (a teacher's hidden ones) count.
 
-    ``exitfirst`` stops at the first failing test (the tests after it are reported missing)."""
+    For mutation runs: ``exitfirst`` stops at the first failing test (the tests after it are
+    reported missing); ``order`` runs the tests in that order (``expected`` must list them in
+    the same order, which the judge holds the run to)."""
     started = time.monotonic()
     if expected is None:
         expected = expected_tests(root, kata, extra, worker)
@@ -718,7 +725,7 @@ def run_kata(
             f"the pristine suite {kata.test_file} collects no tests; run `kata verify` to see why",
         )
     with _borrow(root, kata, worker) as w:
-        outcome = w.run(kata, tree, extra=extra, exitfirst=exitfirst)
+        outcome = w.run(kata, tree, extra=extra, exitfirst=exitfirst, order=order)
     result = judge(kata.slug, outcome.records, expected, outcome)
     result.duration = time.monotonic() - started
     return result

@@ -20,8 +20,9 @@ import random
 import tempfile
 import tomllib
 import warnings
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -37,10 +38,8 @@ EQUIVALENT = "_equivalent.toml"  # in solutions/mutants/<slug>/; "_" keeps it ou
 RECORD = "_mutation.toml"  # the last measured score, with the fingerprint of what it depends on
 # A mutant may be slower than the solution but not by this much: past it, it counts as a hang.
 WALL_FACTOR, WALL_FLOOR = 10.0, 20.0
-# What a score depends on besides the kata's own files (relative to the grader package).
-GRADER_SOURCES = ("teaching/mutation.py", "teaching/verify.py", "running/runner.py",
-                  "running/child.py", "running/plugin.py", "running/channel.py",
-                  "running/sandbox.py")
+# What a score depends on besides the kata's own files (globs in the grader package).
+GRADER_SOURCES = ("catalogue.py", "running/*.py", "teaching/mutation.py", "teaching/verify.py")
 
 ARITHMETIC: dict[type, type] = {
     ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
@@ -87,7 +86,8 @@ class _Generator:
         self.text = text
         self.tree = ast.parse(text)
         starts, offset = [], 0
-        self.lines = text.splitlines(keepends=True)
+        # ast counts lines at "\n" only (str.splitlines would also split at "\f", "\u2028"...)
+        self.lines = [f"{line}\n" for line in text.split("\n")]
         for line in self.lines:
             starts.append(offset)
             offset += len(line)
@@ -142,6 +142,11 @@ class _Generator:
         ):
             return
         if id(node) in self.docstrings:
+            return
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            # The wording of an exception's message is the author's own; no README fixes it.
+            self.skip_constants.update(id(a) for a in node.exc.args if _is_text(a))
+        if id(node) in self.skip_constants and isinstance(node, ast.JoinedStr):
             return
         yield from self.mutants_of(node)
         if isinstance(node, ast.JoinedStr):
@@ -233,12 +238,14 @@ class _Generator:
             yield self.mutant(node, "constant", "None", '""')
 
 
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str | bytes))
+
+
 def _is_text_op(node: ast.BinOp) -> bool:
     """String concatenation or %-formatting: swapping its operator only raises TypeError."""
-    def text(side: ast.expr) -> bool:
-        return isinstance(side, ast.JoinedStr) or (
-            isinstance(side, ast.Constant) and isinstance(side.value, str | bytes))
-    return isinstance(node.op, ast.Add | ast.Mod) and (text(node.left) or text(node.right))
+    return isinstance(node.op, ast.Add | ast.Mod) and (_is_text(node.left) or _is_text(node.right))
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -345,6 +352,7 @@ class Score:
     survivors: list[Mutant] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     recorded: bool = False  # taken from the checked-in record, not run now
+    seconds: float = 0.0  # the mutants' runs, added up
 
     @property
     def score(self) -> float:
@@ -358,8 +366,8 @@ class Score:
     def judge(self) -> None:
         if self.score < THRESHOLD and not self.recorded:
             self.problems.append(
-                f"scores {self.score:.1%}, under {THRESHOLD:.0%}: kill the survivors below, "
-                f"or list the equivalent ones in {EQUIVALENT} with the reason")
+                f"scores {self.score:.1%}, under {THRESHOLD:.0%}: kill its survivors, or list "
+                f"those no test can catch in {EQUIVALENT} with the reason")
 
 
 def kata_fingerprint(root: Path, kata: Kata) -> str:
@@ -372,8 +380,8 @@ def kata_fingerprint(root: Path, kata: Kata) -> str:
     digest = hashlib.sha256(fingerprint(root, kata, extra).encode())
     digest.update(repr((kata.limits, SAMPLE, SEED, THRESHOLD)).encode())
     package = Path(grader.__file__).parent
-    for rel in GRADER_SOURCES:
-        digest.update(rel.encode() + b"\0" + (package / rel).read_bytes())
+    for path in sorted(p for pattern in GRADER_SOURCES for p in package.glob(pattern)):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -425,15 +433,33 @@ def first_failure(result: KataResult) -> str:
     return f"{result.status}" + (f" ({result.cause})" if result.cause else "")
 
 
+def tally(score: Score, kata: Kata, mutant: Mutant, result: KataResult,
+          listed: dict[str, str]) -> None:
+    score.seconds += result.duration
+    reason = listed.get(mutant.id)
+    if not result.passed:  # failed, error, timeout or crashed: the suite noticed
+        score.killed += 1
+        if reason is not None:
+            score.problems.append(
+                f"{kata.mutants_dir}/{EQUIVALENT}: {mutant.id!r} is stale: it is killed "
+                f"({first_failure(result)}); remove the entry")
+    elif reason is not None:
+        score.equivalent += 1
+    else:
+        score.survivors.append(mutant)
+
+
 def mutation_scores(
     catalogue: Catalogue,
     katas: list[Kata],
     jobs: int | None = None,
     changed_only: bool = False,
     record: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Score]:
     """Run every kata's mutants on warm workers; with ``changed_only``, a kata whose checked-in
-    record still matches its fingerprint is taken from the record instead."""
+    record still matches its fingerprint is taken from the record instead. ``progress`` hears
+    of each kata as its last mutant finishes."""
     root = catalogue.root
     size = jobs or os.cpu_count() or 1
     scores = {k.slug: Score(k.slug) for k in katas}
@@ -460,16 +486,26 @@ def mutation_scores(
             [root / "tests"],
         ) as workers,
     ):
-        def baseline(kata: Kata) -> tuple[dict | None, KataResult | None]:
+        def baseline(kata: Kata) -> tuple[dict | None, KataResult | None, tuple[str, ...]]:
+            """The expected tests, quickest first when the solution still passes in that order
+            (a mutant is killed by its first failing test: better a quick one)."""
             with workers.worker() as worker:
                 expected = expected_tests(root, kata, worker=worker)
                 if not expected:
-                    return None, None
-                return expected, run_kata(root, kata, "solutions", expected, worker=worker)
+                    return None, None, ()
+                solved = run_kata(root, kata, "solutions", expected, worker=worker)
+                if not solved.passed:
+                    return expected, solved, ()
+                took = {t.name: t.duration for t in solved.tests}
+                quick = {**expected, "tests": sorted(expected["tests"],
+                                                     key=lambda t: took.get(t["name"], 0.0))}
+                order = tuple(t["name"] for t in quick["tests"])
+                again = run_kata(root, kata, "solutions", quick, worker=worker, order=order)
+                return (quick, again, order) if again.passed else (expected, solved, ())
 
-        runs: list[tuple[Kata, Mutant, str, dict]] = []
+        runs: list[tuple[Kata, Mutant, str, dict, tuple[str, ...]]] = []
         listed: dict[str, dict[str, str]] = {}
-        for kata, (expected, solved) in zip(todo, pool.map(baseline, todo), strict=True):
+        for kata, (expected, solved, order) in zip(todo, pool.map(baseline, todo), strict=True):
             score = scores[kata.slug]
             listed[kata.slug], problems = equivalents(root, kata)
             score.problems.extend(problems)
@@ -489,38 +525,36 @@ def mutation_scores(
                 for key in listed[kata.slug] if key not in known)
             wall = min(kata.limits.wall_clock, max(WALL_FLOOR, WALL_FACTOR * solved.duration))
             limited = replace(kata, limits=replace(kata.limits, wall_clock=wall))
-            runs.extend((limited, m, texts[m.file], expected) for m in chosen)
+            runs.extend((limited, m, texts[m.file], expected, order) for m in chosen)
         # Longest first: the slow suites' mutants start at once, the quick ones fill the gaps.
         runs.sort(key=lambda r: -r[0].limits.wall_clock)
 
-        def run(job: tuple[Kata, Mutant, str, dict]) -> KataResult:
-            kata, mutant, text, expected = job
+        def run(job: tuple[Kata, Mutant, str, dict, tuple[str, ...]]) -> KataResult:
+            kata, mutant, text, expected, order = job
             with tempfile.TemporaryDirectory(dir=tmp) as folder:
                 tree = lay(root, kata, mutant, mutant.apply(text), Path(folder))
                 with workers.worker() as worker:
                     return run_kata(root, kata, str(tree), expected, worker=worker,
-                                    exitfirst=True)
+                                    exitfirst=True, order=order)
 
+        left = Counter(kata.slug for kata, *_ in runs)
+        futures = {pool.submit(run, job): job for job in runs}
         try:
-            results = list(pool.map(run, runs))
+            for future in as_completed(futures):
+                kata, mutant, *_ = futures[future]
+                tally(scores[kata.slug], kata, mutant, future.result(), listed[kata.slug])
+                left[kata.slug] -= 1
+                if not left[kata.slug] and progress:
+                    done = scores[kata.slug]
+                    progress(f"{kata.slug}: {done.mutants} mutants, {done.seconds:.0f} s")
         except BaseException:  # Ctrl-C: end the runs now, before the pool waits out their clocks
             workers.__exit__(None, None, None)
+            for future in futures:
+                future.cancel()
             raise
-    for (kata, mutant, _, _), result in zip(runs, results, strict=True):
-        score = scores[kata.slug]
-        reason = listed[kata.slug].get(mutant.id)
-        if not result.passed:
-            score.killed += 1
-            if reason is not None:
-                score.problems.append(
-                    f"{kata.mutants_dir}/{EQUIVALENT}: {mutant.id!r} is stale: it is killed "
-                    f"({first_failure(result)}); remove the entry")
-        elif reason is not None:
-            score.equivalent += 1
-        else:
-            score.survivors.append(mutant)
     for kata in todo:
         score = scores[kata.slug]
+        score.survivors.sort(key=lambda m: (m.file, m.start, m.id))
         score.judge()
         if record and score.mutants:
             write_record(root, kata, score, keys[kata.slug])
