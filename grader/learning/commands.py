@@ -223,10 +223,14 @@ def verify(env, katas: list[Kata], jobs: int | None, echo: Echo) -> bool:
     verdicts = run_verify(env.catalogue, katas, jobs)
     paint = env.paint
     width = max(len(k.slug) for k in katas)
-    echo(f"{'kata':<{width}}  {'hints':<19}{'stub':<12}{'solution':<14}{'mutants':<16}verdict")
+    columns = ("hints", "stub", "solution", "mutants")
+    # each column as wide as its widest cell ("126/126 fail"), two spaces apart
+    widths = {c: max(len(c), *(len(getattr(v, c)) for v in verdicts)) + 2 for c in columns}
+    echo(f"{'kata':<{width}}  " + "".join(f"{c:<{widths[c]}}" for c in columns) + "verdict")
     for v in verdicts:
         echo(
-            f"{v.slug:<{width}}  {v.hints:<19}{v.stub:<12}{v.solution:<14}{v.mutants:<16}"
+            f"{v.slug:<{width}}  "
+            + "".join(f"{getattr(v, c):<{widths[c]}}" for c in columns)
             + (paint("ok", "green") if v.ok else paint("FAIL", "red"))
         )
     bad = [v for v in verdicts if not v.ok]
