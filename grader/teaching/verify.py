@@ -305,9 +305,12 @@ def _verify(
             runs.append((kata, mutant, str(tree)))
 
     def run(job: tuple[Kata, Path | None, str]) -> KataResult:
-        kata, _, tree = job
+        kata, mutant, tree = job
         with workers.worker() as worker:
-            return run_kata(root, kata, tree, expected[kata.slug], worker=worker)
+            # a mutant is rejected by its first failing test: the rest need not run
+            return run_kata(
+                root, kata, tree, expected[kata.slug], worker=worker, exitfirst=mutant is not None
+            )
 
     results = list(pool.map(run, runs))
     for kata in katas:
