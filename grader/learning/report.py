@@ -72,8 +72,12 @@ def render_result(kata: Kata, result: KataResult, paint: Painter, verbose: bool 
         for task, tests in by_task.items()
         if all(t.status != "passed" and t.message.startswith("NotImplementedError") for t in tests)
     }
+    # a task none of whose tests ran (an import error, a crash, the wall clock): the cause above
+    # says why, once, instead of a "did not run" under every test
+    unrun = {task for task, tests in by_task.items() if all(t.status == "missing" for t in tests)}
+    quiet = untouched | unrun
     failures = [
-        t for task in order if task not in untouched for t in by_task[task] if t.status != "passed"
+        t for task in order if task not in quiet for t in by_task[task] if t.status != "passed"
     ]
     spelled = spelled_out(failures)
     for task in order:
@@ -91,13 +95,15 @@ def render_result(kata: Kata, result: KataResult, paint: Painter, verbose: bool 
             heading += paint("  not started yet", "yellow") + (
                 paint(f" ({where.split(': ', 1)[0]})", "dim") if where else ""
             )
+        elif task in unrun:
+            heading += paint("  did not run", "yellow")
         lines.append(heading)
-        if not verbose and (done == len(tests) or task in untouched):
+        if not verbose and (done == len(tests) or task in quiet):
             continue
         for test in tests:
             ok = test.status == "passed"
             lines.append(f"    {paint.mark(ok)} {test.title}")
-            if ok or task in untouched:
+            if ok or task in quiet:
                 continue
             if test.name not in spelled:
                 lines[-1] += paint("  (details cut)", "dim")

@@ -198,6 +198,21 @@ def test_a_passing_task_is_one_line_and_a_failing_one_stays_expanded(kata, repo:
 
 
 @pytest.mark.timeout(30)
+def test_a_file_that_does_not_import_is_one_line_per_task(kata, repo: Path) -> None:
+    write(repo / "katas" / "toy.py", "def add(a, b):\n        return a + b\n  oops\n")
+    out = clean(kata("check", "toy"))
+    assert out.splitlines()[:4] == [
+        "toy: error  (0/3 tests passed)",
+        "  IndentationError: unindent does not match any outer indentation level "
+        "(katas/toy.py, line 3)",
+        "  Task 1 — Add  0/2  did not run",
+        "  Task 2 — Greet  0/1  did not run",
+    ], out
+    assert "did not run (the suite stopped" not in out  # not once per test
+    assert "add returns the sum" in clean(kata("check", "-v"))  # which -v still lists
+
+
+@pytest.mark.timeout(30)
 @pytest.mark.parametrize("flag", ["-v", "--verbose"])
 def test_check_verbose_lists_every_test(kata, repo: Path, flag: str) -> None:
     solve(repo, "toy")
