@@ -71,8 +71,11 @@ class Env:
         return locked(self.catalogue, self.progress) if self.gated else {}
 
     def kata_or_current(self, slug: str | None):
+        """SLUG, which becomes the current kata (as `kata start` makes it), or the current one."""
         if slug:
-            return self.catalogue.get(slug)
+            kata = self.catalogue.get(slug)
+            self.progress.start(kata.slug)  # saved by the command that follows
+            return kata
         current = self.progress.current
         if current is None:
             first = self.catalogue.katas[0].slug
@@ -100,7 +103,7 @@ def main(ctx: click.Context, repo: Path | None, no_color: bool, gated: bool) -> 
     \b
     kata start decorators   show the task, make it current
     kata check              run its tests on your code
-    kata hint               one more hint
+    kata hint               the next hint for the task you are on
     kata progress           how far you are, level by level
     """
     if os.name == "nt":
@@ -148,11 +151,10 @@ def start(env: Env, slug: str) -> None:
 @main.command("next")
 @pass_env
 def next_(env: Env) -> None:
-    """Start the first kata that has not passed yet."""
+    """Start the next kata after the current one that has not passed yet."""
     from grader.learning import commands
-    from grader.learning.report import next_kata
 
-    kata = next_kata(env.catalogue, env.progress)
+    kata = commands.next_kata(env)
     if kata is None:
         click.echo("Every kata has passed. Well done!")
         return
@@ -162,24 +164,26 @@ def next_(env: Env) -> None:
 @main.command()
 @click.argument("slug", required=False)
 @click.option("--all", "all_", is_flag=True, help="Check every kata.")
+@click.option("-v", "--verbose", is_flag=True, help="List every test, passing tasks too.")
 @pass_env
-def check(env: Env, slug: str | None, all_: bool) -> None:
-    """Run the tests of SLUG (default: the current kata) on your code."""
+def check(env: Env, slug: str | None, all_: bool, verbose: bool) -> None:
+    """Run the tests of SLUG (default: the current kata; SLUG becomes current) on your code."""
     from grader.learning import commands
 
     katas = list(env.catalogue.katas) if all_ else [env.kata_or_current(slug)]
-    ok = commands.check(env, katas, echo=click.echo)
+    ok = commands.check(env, katas, echo=click.echo, verbose=verbose)
     sys.exit(0 if ok else 1)
 
 
 @main.command()
 @click.argument("slug", required=False)
+@click.option("--task", "number", type=int, help="The task to climb (default: the first failing).")
 @pass_env
-def hint(env: Env, slug: str | None) -> None:
-    """Show the next hint for SLUG (default: the current kata)."""
+def hint(env: Env, slug: str | None, number: int | None) -> None:
+    """The next hint of the first failing task of SLUG (default: the current kata)."""
     from grader.learning import commands
 
-    click.echo(commands.hint(env, env.kata_or_current(slug)))
+    click.echo(commands.hint(env, env.kata_or_current(slug), number))
 
 
 @main.command()
@@ -327,7 +331,7 @@ def grade(
         env.catalogue, katas, extra_dir=extra_tests, jobs=jobs, sandboxed=sandboxed
     )
     if fmt == "classroom50":
-        click.echo(grading.write_classroom50(book, output))
+        click.echo(grading.write_classroom50(book, output, env.catalogue))
     else:
         text = grading.render(book, fmt)
         if output is None:
@@ -361,21 +365,80 @@ def _tampering_or_broken(env: Env, exc: Exception) -> None:
     raise grading.GradingError(str(exc)) from None
 
 
+def reveal_options(command):
+    """--reveal and --deadline: when a passed kata's reference and approaches reach its learner
+    (release records them; grade-all and merge-grades write the feedback files with them)."""
+    command = click.option(
+        "--deadline",
+        metavar="ISO-8601",
+        help="For after-deadline: from when (UTC unless it says otherwise) "
+        "[default: katas.toml's].",
+    )(command)
+    return click.option(
+        "--reveal",
+        "policy",
+        metavar="after-pass|after-deadline|never",
+        help="When a passed kata's reference and approaches reach its learner "
+        "[default: katas.toml's reveal, else after-pass].",
+    )(command)
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a non-empty FOLDER (kept as a backup).")
+@reveal_options
 @pass_env
-def release(env: Env, folder: Path, force: bool) -> None:
+def release(
+    env: Env, folder: Path, force: bool, policy: str | None, deadline: str | None
+) -> None:
     """Write the learner's template to FOLDER and the teacher's bundle beside it, then prove it."""
     from grader.teaching.release import release as write_release
+    from grader.teaching.reveal import override
 
-    template, bundle, notes = write_release(env.catalogue, folder, force)
+    chosen = override(env.catalogue, policy, deadline)
+    template, bundle, notes = write_release(env.catalogue, folder, force, chosen)
     for note in notes:
         click.echo(note)
     click.echo(
-        f"template: {template}\nteacher's bundle: {bundle}\n"
+        f"template: {template}\nteacher's bundle: {bundle}\nreveal: {chosen}: "
+        + ("no reference leaves this repository" if chosen.policy == "never" else
+           "the references and approaches travel in the teacher's bundle only (which "
+           "Classroom50 publishes: hidden there, not secret)")
+        + "\n"
         "self-check passed: the template grades to 0 and holds no solution code"
     )
+
+
+def report_options(command):
+    """The options of everything that writes a class's reports (grade-all, merge-grades)."""
+    for option in reversed(
+        [
+            click.option(
+                "--roster",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="The class roster (learner,repo[,email,sis_id]), for --lms.",
+            ),
+            click.option(
+                "--lms",
+                "systems",
+                type=click.Choice(["canvas", "moodle"]),
+                multiple=True,
+                help="Also write the LMS's grade import file: canvas.csv or moodle.csv.",
+            ),
+            click.option(
+                "--assignment",
+                help="The LMS assignment (grade item) column [default: Python katas].",
+            ),
+            click.option(
+                "--similarity-threshold",
+                type=click.FloatRange(0, 1),
+                help="The class report shows the pairs scoring at least this, side by side "
+                "[default: 0.75].",
+            ),
+        ]
+    ):
+        command = option(command)
+    return reveal_options(command)
 
 
 @main.command("grade-all")
@@ -388,6 +451,13 @@ def release(env: Env, folder: Path, force: bool) -> None:
     show_default=True,
     help="Where grades.csv and the class report go.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Grade only shard K of N (a stable share by name) and write shard.json for "
+    "merge-grades.",
+)
+@report_options
 @extra_tests_option
 @jobs_option
 @no_sandbox_option
@@ -396,20 +466,97 @@ def grade_all(
     env: Env,
     root: Path,
     output_dir: Path,
+    shard: str | None,
     extra_tests: Path | None,
     jobs: int | None,
     no_sandbox: bool,
+    **report: object,
 ) -> None:
     """Grade every submission folder under ROOT against this repository's pristine tests."""
-    from grader.teaching.gradeall import grade_all as run
-    from grader.teaching.gradeall import write_reports
+    from grader.teaching import gradeall
     from grader.teaching.grading import NO_SANDBOX, require_sandbox
 
+    part = gradeall.Shard.parse(shard) if shard is not None else None
+    options = gradeall.report_options(env.catalogue, part, **report)
     sandboxed = require_sandbox(no_sandbox)
     if not sandboxed:
         click.echo(f"warning: {NO_SANDBOX}", err=True)
-    graded = run(env.catalogue, root, extra_tests, jobs, sandboxed)
+    graded = gradeall.grade_all(env.catalogue, root, extra_tests, jobs, sandboxed, part)
     for sub in graded:
         click.echo(f"{sub.name}: {sub.book.score}/{sub.book.max_score}")
-    for path in write_reports(env.catalogue, graded, output_dir):
+    if part is not None:
+        path = gradeall.write_shard(env.catalogue, part, graded, output_dir, extra_tests)
+        click.echo(f"shard {part}: {len(graded)} learners; wrote {path}")
+        return
+    _wrote(*gradeall.write_reports(env.catalogue, graded, output_dir, options))
+
+
+@main.command("merge-grades")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@report_options
+@pass_env
+def merge_grades(env: Env, out: Path, shards: tuple[Path, ...], **report: object) -> None:
+    """Merge the folders that grade-all --shard wrote into OUT: the reports of one whole run."""
+    from grader.teaching import collect, gradeall, shard
+
+    options = gradeall.report_options(env.catalogue, None, **report)
+    graded = shard.read(env.catalogue, list(shards))
+    written, notes = gradeall.write_reports(env.catalogue, graded, out, options)
+    listed = collect.merge_csv([folder / collect.FILE for folder in shards], out / collect.FILE)
+    _wrote([*written, *listed], notes)
+
+
+def _wrote(written: list[Path], notes: list[str]) -> None:
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command("collect")
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--before",
+    metavar="ISO-8601",
+    help="Check out the last commit at or before this time (committer date; UTC unless it "
+    "says otherwise).",
+)
+@click.option("--shard", metavar="K/N", help="Collect only the learners of shard K of N.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Repositories fetched at once [default: 8]."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    help="Seconds allowed per repository [default: 300].",
+)
+def collect_(
+    roster: Path,
+    dest: Path,
+    before: str | None,
+    shard: str | None,
+    jobs: int | None,
+    timeout: float | None,
+) -> None:
+    """Clone or update each learner's repository of ROSTER.csv into DEST/<learner>/."""
+    from grader.teaching import collect
+    from grader.teaching.roster import read
+    from grader.teaching.shard import Shard
+
+    deadline = collect.parse_deadline(before) if before is not None else None
+    part = Shard.parse(shard) if shard is not None else None
+    learners = [who for who in read(roster) if part is None or who.learner in part]
+    rows = collect.collect(
+        learners, dest, deadline, jobs or collect.JOBS, timeout or collect.TIMEOUT
+    )
+    for row in rows:
+        if row.error:
+            click.echo(f"{row.learner}: error: {row.error}")
+        else:
+            late = f", {row.late} commits after the deadline" if row.late else ""
+            click.echo(f"{row.learner}: {row.commit[:12]} ({row.commit_time}){late}")
+    failed = sum(bool(r.error) for r in rows)
+    path = collect.write_csv(rows, dest / collect.FILE)
+    click.echo(f"collected {len(rows) - failed}/{len(rows)}; wrote {path}")

@@ -50,8 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a new, independent app (Tasks 1-4).
 
     - ``app.config`` holds the merged settings (Task 1);
-    - ``app.extensions["db"]`` is a SQLAlchemy Engine for DATABASE_URL; ``GET /health`` (Task 2);
-    - JSON bodies for 404 and 500 (Task 3);
+    - ``app.extensions["db"]`` is a SQLAlchemy Engine for DATABASE_URL; ``GET /health``
+      (liveness, no database) and ``GET /ready`` (readiness, ``SELECT 1``) (Task 2);
+    - JSON bodies for 404, 405 (keeping ``Allow``) and 500 (Task 3);
     - the ``flask init-db [--drop]`` command (Task 4).
     """
     raise NotImplementedError("Task 1: build the app from the merged configuration")

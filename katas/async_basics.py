@@ -26,8 +26,9 @@ async def with_timeout(coro: Coroutine[Any, Any, Any], seconds: float) -> Any:
     """Task 2: await ``coro`` for at most ``seconds`` (use ``asyncio.timeout``).
 
     On expiry the coroutine is cancelled and ``TimeoutError`` is raised. ``seconds`` that is
-    not a number raises ``TypeError``; ``<= 0``, NaN or infinity raises ``ValueError``; a
-    ``coro`` that is not a coroutine object raises ``TypeError``.
+    not an ``int`` or ``float`` (``bool`` included) raises ``TypeError``; ``<= 0``, NaN or
+    infinity raises ``ValueError``; a ``coro`` that is not a coroutine object (an uncalled
+    function, a ``Task``, a ``Future``) raises ``TypeError``. Close a coroutine you refuse.
     """
     raise NotImplementedError("Task 2: with_timeout")
 
@@ -36,7 +37,8 @@ async def fetch_all(coros: Iterable[Coroutine[Any, Any, Any]]) -> list[Any]:
     """Task 3: run all coroutines concurrently and return their results in input order.
 
     If one raises, cancel the others and raise that same exception (not an
-    ``ExceptionGroup``). An item that is not a coroutine object raises ``TypeError``.
+    ``ExceptionGroup``). An item that is not a coroutine object raises ``TypeError`` (close the
+    coroutine objects first).
     """
     raise NotImplementedError("Task 3: fetch_all")
 
@@ -45,6 +47,8 @@ async def gather_limited(coros: Iterable[Coroutine[Any, Any, Any]], limit: int) 
     """Task 4: like ``fetch_all``, but never more than ``limit`` running at the same time.
 
     Use an ``asyncio.Semaphore(limit)``; a job starts as soon as any slot frees. ``limit``
-    that is not an ``int`` raises ``TypeError``; ``limit < 1`` raises ``ValueError``.
+    that is not an ``int`` (``bool`` included) raises ``TypeError``; ``limit < 1`` raises
+    ``ValueError``; an item that is not a coroutine object raises ``TypeError``. No coroutine
+    given may be left unstarted and unclosed, also those still queued at the first failure.
     """
     raise NotImplementedError("Task 4: gather_limited")

@@ -25,8 +25,9 @@ def word_counts(text: str, top: int | None = None) -> list[tuple[str, int]]:
     """Task 2: ``(word, count)`` pairs, most frequent first, equal counts alphabetically.
 
     Words are runs of ``\\w`` characters, after NFC normalisation and ``str.casefold()``.
-    ``top`` keeps only the first ``top`` pairs (``top < 0`` raises ``ValueError``); a ``text``
-    that is not a ``str`` raises ``TypeError``.
+    ``top`` keeps only the first ``top`` pairs (``top < 0`` raises ``ValueError``, a ``top``
+    that is not ``None`` or an ``int`` -- ``bool`` included -- raises ``TypeError``); a
+    ``text`` that is not a ``str`` raises ``TypeError``.
     """
     raise NotImplementedError("Task 2: word_counts")
 
@@ -43,7 +44,7 @@ def invert(mapping: Mapping[Any, Hashable]) -> dict[Hashable, set[Any]]:
 def common_tags(*tag_lists: Iterable[str]) -> set[str]:
     """Task 4: the set of tags present in every collection given (``set()`` when none).
 
-    A bare ``str`` argument raises ``TypeError`` (it is not a collection of tags).
+    A bare ``str`` or ``bytes`` argument raises ``TypeError`` (it is not a collection of tags).
     """
     raise NotImplementedError("Task 4: common_tags")
 
@@ -53,14 +54,14 @@ class Point:
 
     Turn this into a frozen dataclass (``@dataclass(frozen=True, slots=True)``). Coordinates
     must be ``int`` or ``float`` (not ``bool``) or ``TypeError``; NaN or infinity raise
-    ``ValueError``.
+    ``ValueError``. Instances have no ``__dict__`` (that is what ``slots=True`` gives).
     """
 
     def __init__(self, x: float, y: float) -> None:
         raise NotImplementedError("Task 5: Point")
 
     def distance_to(self, other: Point) -> float:
-        """The straight-line distance to ``other``."""
+        """The straight-line distance to ``other``; a non-``Point`` raises ``TypeError``."""
         raise NotImplementedError("Task 5: Point.distance_to")
 
     def moved(self, dx: float, dy: float) -> Point:

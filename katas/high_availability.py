@@ -2,7 +2,8 @@
 
 Every node (one primary, several replicas) is its own SQLite database, reached through a
 ``sqlite3.Connection`` that the caller opens and hands over in a ``Node``. Read the kata's
-README (katas/high_availability.md) for the exact behaviour each task asks for.
+README (katas/high_availability.md) for the exact behaviour each task asks for. Every error
+the router raises itself says what was wrong in its message; sqlite3 errors pass through.
 """
 
 from __future__ import annotations
@@ -80,23 +81,28 @@ class Router:
         """Task 1: run ``(sql, params)`` pairs all-or-nothing on the primary, log them in the
         same transaction, then ship them to at least one replica before returning the
         sequence number. Raise ``WriteNotAcknowledged`` when no replica confirms.
-        Before touching a node: ``TypeError`` for a malformed batch or a value that is not
-        None/int/float/str, ``ValueError`` for an empty batch or a NaN/infinite float."""
+        Before touching a node: ``TypeError`` for a malformed batch (not a list or tuple of
+        2-item tuples or lists, a mapping with a non-str key) or a value that is not
+        None/int/float/str, ``ValueError`` for an empty batch or a NaN/infinite float.
+        Any error on the primary, ``COMMIT`` included, rolls back and propagates unchanged."""
         raise NotImplementedError("Task 1: commit on the primary, acknowledge after a replica")
 
     def pump(self, upto: int | None = None) -> dict[str, int]:
         """Task 1: let every healthy replica apply the log up to ``upto`` (default: all);
-        return each replica's applied sequence."""
+        return each replica's applied sequence, leaving out one that turned out unhealthy. A
+        replica that fails while applying an entry rolls it back and is marked unhealthy."""
         raise NotImplementedError("Task 1: apply log entries on the replicas, in order")
 
     def read(self, sql: str, params: Params = (), *, min_seq: int = 0) -> list[tuple[Any, ...]]:
         """Tasks 2 and 3: run a query on a healthy replica (round robin) that has applied
-        ``min_seq``; fall back to the primary; ``NoHealthyNode`` if nothing can answer."""
+        ``min_seq``; fall back to the primary; ``NoHealthyNode`` if nothing can answer (the
+        primary too is down, or fails while answering)."""
         raise NotImplementedError("Task 2: route reads to healthy replicas")
 
     def check_health(self) -> dict[str, bool]:
         """Task 4: ping every node and return ``{name: healthy}``; re-admit recovered
-        replicas; fail over a dead primary."""
+        replicas; report a replica ahead of the primary (diverged) unhealthy; fail over a dead
+        primary."""
         raise NotImplementedError("Task 4: ping every node")
 
     def failover(self) -> str:

@@ -56,7 +56,9 @@ def make_engine(url: str) -> Engine:
 
 def add_users(session: Session, usernames: Iterable[str]) -> list[User]:
     """Task 2: insert a User per name and commit once; on any problem insert none and raise
-    (DuplicateUsername naming the name, ValueError/TypeError for bad names)."""
+    (DuplicateUsername naming the name, ValueError/TypeError with a message for bad names).
+    Repeated and taken names are refused before any INSERT is sent; a name taken at commit
+    time (IntegrityError) is rolled back and looked up again to name it."""
     raise NotImplementedError("Task 2: add_users")
 
 
@@ -71,5 +73,6 @@ def post_counts(session: Session) -> dict[str, int]:
 
 
 def search_posts(session: Session, term: str) -> list[Post]:
-    """Task 5: posts whose title contains `term`, with a text() query and a bound parameter."""
+    """Task 5: posts whose title contains `term`, with a text() query and a bound parameter.
+    A non-str term is a TypeError, an empty or blank one a ValueError, each with a message."""
     raise NotImplementedError("Task 5: search_posts")

@@ -29,7 +29,11 @@ class TTLCache:
     a new key in a full cache evicts the least recently used entry. Counts `hits`/`misses`."""
 
     def __init__(self, maxsize: int, ttl: float, clock: Clock = time.monotonic) -> None:
-        """ValueError/TypeError unless maxsize is an int >= 1 and ttl a finite number > 0."""
+        """maxsize: an int >= 1; ttl: a finite int or float > 0.
+
+        A wrong type (a str, a float maxsize, any bool) -> TypeError; the right type out of
+        range (0, -1, nan, inf) -> ValueError. The message names the parameter.
+        """
         raise NotImplementedError("Task 1: TTLCache")
 
     def get(self, key: Hashable, default: Any = None) -> Any:
@@ -78,7 +82,7 @@ class CircuitBreaker:
         failure_types: tuple[type[BaseException], ...] = (Exception,),
         clock: Clock = time.monotonic,
     ) -> None:
-        """ValueError/TypeError unless failure_threshold is an int >= 1 and reset_timeout > 0."""
+        """failure_threshold: an int >= 1; reset_timeout: a finite number > 0 (as in TTLCache)."""
         raise NotImplementedError("Task 3: CircuitBreaker")
 
     @property
@@ -122,6 +126,11 @@ def create_app(
     *,
     cache: TTLCache | None = None,
     breaker: CircuitBreaker | None = None,
+    max_concurrent: int = 10,
 ) -> Flask:
-    """GET /items/<int:item_id>, /health, /ready and /metrics (see the README)."""
+    """GET /items/<int:item_id>, /health, /ready and /metrics (see the README).
+
+    A cache or breaker that is None gets a default; one passed in is used as it is. At most
+    max_concurrent calls to fetch_item run at once (a bulkhead).
+    """
     raise NotImplementedError("Tasks 5 and 6: create_app")

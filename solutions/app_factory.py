@@ -6,8 +6,9 @@ Flask leaves each to you; this module decides them in one place:
 - configuration in layers: ``DEFAULTS`` < the mapping given to ``create_app`` < ``KATA_*``
   environment variables, each value checked and converted to its declared type;
 - a SQLAlchemy 2.0 engine per app, stored in ``app.extensions["db"]``;
-- JSON error bodies for 404 and 500 (and every other HTTP error);
-- ``GET /health`` and the ``flask init-db`` command.
+- JSON error bodies for 404, 405 and 500 (and every other HTTP error);
+- ``GET /health`` (liveness: never touches the database), ``GET /ready`` (readiness: runs
+  ``SELECT 1``) and the ``flask init-db`` command.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class ConfigError(ValueError):
 
 def from_env(name: str, raw: str, kind: type) -> Any:
     """Convert the text of environment variable ``name`` to ``kind``."""
-    value = raw.strip()
+    value = raw.strip()  # a value read from a file often ends with a newline
     if kind is bool:
         # bool("false") is True: spell out which words mean what.
         if value.lower() in TRUE:
@@ -67,8 +68,11 @@ def from_env(name: str, raw: str, kind: type) -> Any:
         raise ConfigError(f"{name}={raw!r}: expected one of {sorted(TRUE | FALSE)}")
     if kind is int:
         if not INTEGER.fullmatch(value):
-            raise ConfigError(f"{name}={raw!r}: expected a whole number")
-        return int(value)
+            raise ConfigError(f"{name}={raw[:20]!r}: expected a whole number")
+        try:
+            return int(value)
+        except ValueError:  # more than 4300 digits: Python refuses to convert them
+            raise ConfigError(f"{name}: {len(value)} digits is not a sensible number") from None
     return raw
 
 
@@ -167,13 +171,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/health")
     def health() -> tuple[Response, int]:
+        # Liveness: "is this process able to answer?". It must not depend on the database, or
+        # a database outage makes the orchestrator restart every healthy instance.
+        return jsonify(status="ok", app=app.config["APP_NAME"]), 200
+
+    @app.get("/ready")
+    def ready() -> tuple[Response, int]:
+        # Readiness: "should the load balancer send me traffic now?". Here: can we reach the
+        # database? The reason goes to the log, never to the client.
         name = app.config["APP_NAME"]
         try:
             with get_engine().connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
-            app.logger.warning("health check: the database is unreachable", exc_info=True)
-            return jsonify(status="unavailable", app=name, database="unreachable"), 503
-        return jsonify(status="ok", app=name, database="ok"), 200
+            app.logger.warning("readiness check: the database is unreachable", exc_info=True)
+            return jsonify(status="unavailable", app=name, database="down"), 503
+        return jsonify(status="ready", app=name, database="up"), 200
 
     return app

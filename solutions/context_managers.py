@@ -8,8 +8,8 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import sqlite3
-import tempfile
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -142,12 +142,25 @@ class suppress_and_log(contextlib.AbstractContextManager["suppress_and_log"]):
     ) -> bool:
         if exc_type is None or not issubclass(exc_type, self.exceptions):
             return False  # nothing happened, or not ours: let it propagate untouched
-        self.logger.error("suppressed %s: %s", exc_type.__name__, exc,
-                          exc_info=(exc_type, exc, tb))
+        self.logger.error("suppressed %s: %s", exc_type.__name__, exc, exc_info=(exc_type, exc, tb))
         return True  # the one place where returning True is the point
 
 
 # --- Task 5: atomic file write -------------------------------------------------------------------
+
+
+def _create_temp_beside(target: Path, perms: int) -> tuple[int, Path]:
+    """Create a new, empty file next to ``target`` with ``perms`` minus the umask."""
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            # O_EXCL: fail rather than reuse an existing file (or follow a planted symlink).
+            # The kernel applies the umask to `perms` itself, as open(path, "w") does, so we
+            # never need to read the umask -- and reading it means setting it (os.umask), a
+            # process-wide change that races with every other thread creating files.
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, perms), tmp
+        except FileExistsError:
+            continue  # 2**64 names: practically never, but never overwrite
 
 
 @contextlib.contextmanager
@@ -164,20 +177,20 @@ def atomic_write(
     if target.is_dir():
         raise IsADirectoryError(f"{target} is a directory")
     try:
-        old_mode = target.stat().st_mode & 0o7777
+        old_mode: int | None = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        old_mode = 0o666 & ~umask  # what open() would have created
+        old_mode = None  # a new file keeps the mode it was created with
     # Same directory, so os.replace is a rename within one filesystem: atomic on POSIX.
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
+    # Created with the old file's mode (or 0o666 for a new file, what open() would use), minus
+    # the umask: never readable by more people than the file it replaces, even half-written.
+    fd, tmp = _create_temp_beside(target, 0o666 if old_mode is None else old_mode)
     try:
         with open(fd, mode, encoding=None if "b" in mode else encoding) as file:
             yield file
             file.flush()
             os.fsync(file.fileno())  # the data is on disk before the name points at it
-        os.chmod(tmp, old_mode)  # mkstemp creates 0600; keep the permissions readers expect
+        if old_mode is not None:
+            os.chmod(tmp, old_mode)  # exactly the old mode: chmod ignores the umask
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -233,10 +246,6 @@ class Pool(Generic[R]):
         self._slots = asyncio.Semaphore(size)
         self._idle: deque[R] = deque()
         self.in_use = 0
-
-    @property
-    def idle(self) -> int:
-        return len(self._idle)
 
     @contextlib.asynccontextmanager
     async def acquire(self) -> AsyncIterator[R]:

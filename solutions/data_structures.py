@@ -29,8 +29,10 @@ def word_counts(text: str, top: int | None = None) -> list[tuple[str, int]]:
     """(word, count) pairs, most frequent first, ties in alphabetical order."""
     if not isinstance(text, str):
         raise TypeError(f"word_counts() needs a str, got {type(text).__name__}")
-    if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 0):
-        raise ValueError(f"top must be None or an int >= 0, got {top!r}")
+    if top is not None and (not isinstance(top, int) or isinstance(top, bool)):
+        raise TypeError(f"top must be None or an int, got {top!r}")
+    if top is not None and top < 0:
+        raise ValueError(f"top must be >= 0, got {top}")
     # NFC first so "e" + combining accent and the precomposed "é" are the same word;
     # casefold (not lower) so "STRASSE" and "straße" match too.
     words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import hmac
+import inspect
 import logging
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
 from flask import current_app, jsonify, request
@@ -19,9 +20,21 @@ R = TypeVar("R")
 API_KEY_HEADER = "X-API-Key"
 
 
-def _describe_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(parts)})"
+SECRET_WORDS = ("password", "secret", "token", "key")
+REDACTED = "***"
+
+_NAMED = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _positional_names(fn: Callable[..., Any]) -> tuple[list[str], str | None]:
+    """The names that positional arguments fill: the named parameters, then ``*args``."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # some built-ins have no signature
+        return [], None
+    named = [p.name for p in params if p.kind in _NAMED]
+    rest = next((p.name for p in params if p.kind is inspect.Parameter.VAR_POSITIONAL), None)
+    return named, rest
 
 
 def log_calls(
@@ -29,17 +42,41 @@ def log_calls(
     *,
     logger: logging.Logger | None = None,
     level: int = logging.INFO,
+    redact: Iterable[str] = SECRET_WORDS,
 ) -> Any:
-    """Log each call and its result or error; works as ``@log_calls`` and ``@log_calls(...)``."""
+    """Log each call and its result or error; works as ``@log_calls`` and ``@log_calls(...)``.
+
+    A parameter whose name contains one of the ``redact`` words is logged as ``***``.
+    """
+    if isinstance(redact, str | bytes):
+        # A str is iterable too: "password" would become the words "p", "a", "s", ...
+        raise TypeError(f"redact must be a collection of words, not {redact!r}")
+    words = tuple(w.casefold() for w in redact)
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         # The logger of the module that defined the function, so its owner controls the output.
         log = logger if logger is not None else logging.getLogger(fn.__module__)
         name = fn.__name__
+        named, rest = _positional_names(fn)
+
+        def secret(param: str | None) -> bool:
+            # A substring test, case-insensitive: "api_token" and "DB_PASSWORD" are secrets too.
+            return param is not None and any(w in param.casefold() for w in words)
+
+        def shown(param: str | None, value: Any) -> str:
+            return REDACTED if secret(param) else repr(value)
+
+        def describe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+            parts = [shown(named[i] if i < len(named) else rest, a) for i, a in enumerate(args)]
+            parts += [f"{k}={shown(k, v)}" for k, v in kwargs.items()]
+            return f"{name}({', '.join(parts)})"
 
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            log.log(level, "calling %s", _describe_call(name, args, kwargs))
+            if not log.isEnabledFor(level):
+                # Nothing would be emitted: don't pay for (or risk) repr() of every argument.
+                return fn(*args, **kwargs)
+            log.log(level, "calling %s", describe(args, kwargs))
             try:
                 result = fn(*args, **kwargs)
             except Exception as exc:
@@ -63,6 +100,20 @@ def timed(
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         timings: list[float] = []
+
+        if inspect.iscoroutinefunction(fn):
+            # An async function returns a coroutine at once; the work happens when it is
+            # awaited. So the wrapper must be async too, and time the await.
+            @functools.wraps(fn)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                start = clock()
+                try:
+                    return await fn(*args, **kwargs)
+                finally:
+                    timings.append(clock() - start)
+
+            async_wrapper.timings = timings  # type: ignore[attr-defined]
+            return async_wrapper  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -107,8 +158,10 @@ def retry(
         raise TypeError(f"times must be an int, got {times!r}")
     if times < 1:
         raise ValueError(f"times must be at least 1, got {times}")
-    if not isinstance(delay, int | float) or isinstance(delay, bool) or not delay >= 0:
-        raise ValueError(f"delay must be a number >= 0, got {delay!r}")
+    if not isinstance(delay, int | float) or isinstance(delay, bool):
+        raise TypeError(f"delay must be a number of seconds, got {delay!r}")
+    if not delay >= 0:  # also refuses NaN, which compares false with everything
+        raise ValueError(f"delay must be >= 0, got {delay!r}")
     retry_on = _check_exception_types(exceptions)
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
@@ -140,28 +193,44 @@ def rate_limit(
     calls: int,
     per: float,
     *,
+    key: Callable[..., Hashable] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Allow at most ``calls`` calls in any window of ``per`` seconds (a sliding window)."""
+    """Allow at most ``calls`` calls in any window of ``per`` seconds (a sliding window).
+
+    With ``key``, each client (``key(*args, **kwargs)``) has a window of its own.
+    """
     if not isinstance(calls, int) or isinstance(calls, bool) or calls < 1:
         raise ValueError(f"calls must be an int >= 1, got {calls!r}")
     if not isinstance(per, int | float) or isinstance(per, bool) or not per > 0:
         raise ValueError(f"per must be a number of seconds > 0, got {per!r}")
+    if key is not None and not callable(key):
+        raise TypeError(f"key must be a function of the call's arguments, got {key!r}")
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
-        recent: deque[float] = deque()  # times of the accepted calls still inside the window
+        # Per client: the times of its accepted calls still inside the window. Ordered by each
+        # client's latest accepted call, so idle clients sit at the front and are dropped there:
+        # without that, every address ever seen would stay in memory for good.
+        windows: OrderedDict[Hashable, deque[float]] = OrderedDict()
         lock = threading.Lock()  # views run in many threads at once
 
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            client = key(*args, **kwargs) if key is not None else None
             with lock:
                 now = clock()
+                while windows and now - next(iter(windows.values()))[-1] >= per:
+                    windows.popitem(last=False)  # even its newest call has left the window
+                recent = windows.get(client)
+                if recent is None:
+                    recent = windows[client] = deque()
                 while recent and now - recent[0] >= per:
                     recent.popleft()
                 if len(recent) >= calls:
                     # A refused call does not count, or a busy client would lock itself out.
                     raise RateLimitExceeded(fn.__name__, recent[0] + per - now)
                 recent.append(now)
+                windows.move_to_end(client)
             return fn(*args, **kwargs)
 
         return wrapper
@@ -170,7 +239,10 @@ def rate_limit(
 
 
 def require_api_key(view: Callable[P, Any]) -> Callable[P, Any]:
-    """Flask view decorator: 401 JSON unless ``X-API-Key`` equals ``app.config["API_KEY"]``."""
+    """Flask view decorator: 401 JSON unless ``X-API-Key`` equals ``app.config["API_KEY"]``.
+
+    Works on plain and ``async def`` views alike.
+    """
 
     @functools.wraps(view)  # Flask names endpoints after view.__name__
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
@@ -189,6 +261,8 @@ def require_api_key(view: Callable[P, Any]) -> Callable[P, Any]:
             response.status_code = 401
             response.headers["WWW-Authenticate"] = f'ApiKey header="{API_KEY_HEADER}"'
             return response
-        return view(*args, **kwargs)
+        # An `async def` view returns a coroutine when called: ensure_sync runs it to the end
+        # (Flask's advice for decorators in extensions), and leaves a plain view as it is.
+        return current_app.ensure_sync(view)(*args, **kwargs)
 
     return wrapper

@@ -368,6 +368,7 @@ class Collection:
                 _unset(new, _split(path))
             if self._schema is not None:
                 new = self._schema.validate(new)
+                _check_json(new, "")  # a default filled in may not be JSON
             updated[doc_id] = new
         self._docs.update(updated)
         return len(updated)

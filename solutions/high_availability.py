@@ -232,8 +232,13 @@ class Router:
         """Let every healthy replica apply the log up to ``upto`` (default: everything)."""
         head = self._head(self._live_primary())
         target = head if upto is None else min(_check_seq(upto, "upto"), head)
-        return {replica.name: self._ship(self._primary, replica, target)
-                for replica in self._replicas if replica.healthy}
+        shipped = {}
+        for replica in self._replicas:
+            if replica.healthy:
+                applied = self._ship(self._primary, replica, target)
+                if replica.healthy:  # not if it turned out unreachable, or failed on the way
+                    shipped[replica.name] = applied
+        return shipped
 
     # -- writes ----------------------------------------------------------------------------
 

@@ -19,10 +19,27 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 logger = logging.getLogger("password_security")
 
 MAX_PASSWORD_BYTES = 1024
+MIN_PASSWORD_LENGTH = 15  # NIST SP 800-63B-4: 15 for a password used alone, 8 only with MFA
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT = 8
 MASK = "***"
 HSTS_VALUE = "max-age=31536000; includeSubDomains"
+
+# A stand-in for a breached-password corpus (Have I Been Pwned's Pwned Passwords, SecLists),
+# one password a line, as such a list comes in a file.
+COMMON_PASSWORDS = frozenset("""
+passwordpassword
+password1234567
+123456789012345
+1234567890123456
+qwertyuiopasdfgh
+qwertyuiopasdfghjkl
+iloveyouiloveyou
+correcthorsebatterystaple
+correct horse battery staple
+letmeinletmeinletmein
+trustno1trustno1
+""".strip().splitlines())
 
 # argon2-cffi's defaults follow RFC 9106 (argon2id, 64 MiB, t=3): raise them over the years, and
 # `login` upgrades old hashes one successful login at a time.
@@ -30,7 +47,7 @@ DEFAULT_HASHER = PasswordHasher()
 
 
 class PasswordPolicyError(ValueError):
-    """A password is empty or longer than MAX_PASSWORD_BYTES."""
+    """A password breaks the policy: empty, too long, too short (new ones) or too common."""
 
 
 class SettingsError(Exception):
@@ -56,9 +73,19 @@ def check_password(password: object) -> str:
     return password
 
 
+def check_new_password(password: object, blocklist: Iterable[str] = COMMON_PASSWORDS) -> str:
+    """`check_password`, plus the rules for a password being chosen now: long and not common."""
+    password = check_password(password)
+    if len(password) < MIN_PASSWORD_LENGTH:  # code points, not bytes (NIST counts characters)
+        raise PasswordPolicyError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if password.casefold() in {entry.casefold() for entry in blocklist}:
+        raise PasswordPolicyError("password is on a list of common or breached passwords")
+    return password
+
+
 def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
-    """Hash with a fresh random salt; the parameters travel inside the returned string."""
-    return (hasher or DEFAULT_HASHER).hash(check_password(password))
+    """Hash a new password with a fresh random salt; the parameters travel inside the string."""
+    return (hasher or DEFAULT_HASHER).hash(check_new_password(password))
 
 
 def verify_password(stored_hash: str, password: str, hasher: PasswordHasher | None = None) -> bool:
@@ -89,8 +116,7 @@ class Accounts:
         self.store[username] = hash_password(password, self.hasher)
 
     def login(self, username: str, password: str) -> bool:
-        check_password(password)
-        stored = self.store.get(username)
+        stored = self.store.get(username)  # verify_password checks the password first
         if stored is None:
             verify_password(self._dummy_hash, password, self.hasher)
             logger.warning("login failed for unknown user %r", username)
@@ -98,10 +124,10 @@ class Accounts:
         if not verify_password(stored, password, self.hasher):
             logger.warning("login failed for user %r", username)
             return False
-        # The only moment we hold the plain password: upgrade outdated parameters now.
+        # The only moment we hold the plain password: upgrade outdated parameters now. Not with
+        # hash_password: a password chosen under an older policy must still log in.
         if self.hasher.check_needs_rehash(stored):
             self.store[username] = self.hasher.hash(password)
-            logger.info("password hash of %r upgraded", username)
         return True
 
 
@@ -128,11 +154,9 @@ class Settings:
             if len(set(value)) < MIN_SECRET_DISTINCT:
                 raise SettingsError(name.upper(), "is too repetitive to be a random secret")
         try:
-            url = make_url(self.database_url)
+            make_url(self.database_url)
         except (ArgumentError, TypeError, ValueError):
             raise SettingsError("DATABASE_URL", "is not a database URL") from None
-        if not url.drivername:
-            raise SettingsError("DATABASE_URL", "has no scheme")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -193,22 +217,40 @@ def tokens_match(expected: str, supplied: Any) -> bool:
 # --- Tasks 5 and 6: the app --------------------------------------------------------------------
 
 
-def create_app(settings: Settings, trusted_hops: int = 1) -> Flask:
-    if not isinstance(trusted_hops, int) or isinstance(trusted_hops, bool) or trusted_hops < 0:
-        raise ValueError("trusted_hops must be an int >= 0")
+def _hops(name: str, value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def create_app(settings: Settings, x_for: int = 1, x_proto: int = 1) -> Flask:
+    """`x_for`/`x_proto`: how many proxies in front of the app append to X-Forwarded-For and
+    set X-Forwarded-Proto (0: believe none)."""
+    x_for, x_proto = _hops("x_for", x_for), _hops("x_proto", x_proto)
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.secret_key
-    if trusted_hops:
-        # Trust exactly as many X-Forwarded-* values (from the right) as there are proxies we
-        # run; anything further left was written by the client and may be forged.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_hops, x_proto=trusted_hops)
+    if x_for or x_proto:
+        # Trust exactly as many values (from the right) of each header as there are proxies that
+        # write it; anything further left was written by the client and may be forged.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto)
 
     @app.before_request
-    def force_https() -> Response | None:
-        if not request.is_secure:
-            # 308, not 301: a POST must stay a POST with its body.
-            return redirect(request.url.replace("http://", "https://", 1), code=308)
-        return None
+    def require_https() -> Response | None:
+        if request.is_secure:
+            return None
+        if _is_api(request.path):
+            # A redirect comes too late: the bearer token already crossed the network in clear.
+            # Fail loudly so that the client's configuration gets fixed.
+            response = jsonify(error="this API is served over HTTPS only")
+            response.status_code = 403
+            return response
+        # 308, not 301: a POST must stay a POST with its body.
+        return redirect(request.url.replace("http://", "https://", 1), code=308)
 
     @app.after_request
     def add_hsts(response: Response) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import threading
@@ -16,6 +17,7 @@ from flask import Flask, Response, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from werkzeug.exceptions import HTTPException
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -198,6 +200,7 @@ class CircuitBreaker:
             raise
         except BaseException:
             # Not a dependency failure (a bug, a 404...): it proves nothing about the dependency.
+            # In half-open the trial ends without a verdict: the next call is a new trial.
             with self._lock:
                 self._trial_running = False
             raise
@@ -265,6 +268,25 @@ class _ResilienceCollector(Collector):
         yield state
 
 
+class BulkheadFullError(Exception):
+    """Every slot of the bulkhead is taken: the call was refused without being made."""
+
+
+class _Bulkhead:
+    """At most `size` calls at once; one more is refused at once instead of queueing."""
+
+    def __init__(self, size: int) -> None:
+        self._slots = threading.BoundedSemaphore(size)
+
+    def call(self, func: Callable[..., T], *args: Any) -> T:
+        if not self._slots.acquire(blocking=False):
+            raise BulkheadFullError()
+        try:
+            return func(*args)
+        finally:
+            self._slots.release()
+
+
 def _error(status: int, message: str) -> Response:
     response = jsonify(error=message)
     response.status_code = status
@@ -277,11 +299,17 @@ def create_app(
     *,
     cache: TTLCache | None = None,
     breaker: CircuitBreaker | None = None,
+    max_concurrent: int = 10,
 ) -> Flask:
+    bulkhead = _Bulkhead(_check_count("max_concurrent", max_concurrent))
     app = Flask(__name__)
     checks = dict(checks or {})
-    cache = cache or TTLCache(maxsize=1024, ttl=60.0)
-    breaker = breaker or CircuitBreaker(failure_types=(ConnectionError, TimeoutError))
+    # `is None`, not `cache or ...`: TTLCache has __len__, so a caller's empty cache is falsy.
+    if cache is None:
+        cache = TTLCache(maxsize=1024, ttl=60.0)
+    if breaker is None:
+        breaker = CircuitBreaker(failure_threshold=5, reset_timeout=30.0,
+                                 failure_types=(ConnectionError, TimeoutError))
     # One registry per app: the global default registry would be shared by every app in the
     # process and refuse the second app's metrics as duplicates.
     registry = CollectorRegistry()
@@ -299,7 +327,13 @@ def create_app(
     @app.get("/items/<int:item_id>")
     def item(item_id: int) -> Any:
         try:
-            value = cache.get_or_load(item_id, lambda key: breaker.call(fetch_item, key))
+            # Only a load takes a slot: a cache hit, or a wait for another caller's load, never.
+            value = cache.get_or_load(
+                item_id, lambda key: bulkhead.call(breaker.call, fetch_item, key))
+        except BulkheadFullError:
+            response = _error(503, "too many requests to the dependency in flight")
+            response.headers["Retry-After"] = "1"
+            return response
         except CircuitOpenError as exc:
             response = _error(503, "dependency unavailable (circuit open)")
             response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
@@ -333,9 +367,13 @@ def create_app(
     def metrics() -> Response:
         return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
-    @app.errorhandler(404)
-    @app.errorhandler(405)
-    def http_error(exc: Any) -> Response:
-        return _error(exc.code, exc.description)
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        # Start from the exception's own response: it carries the headers the status needs,
+        # such as the Allow header that RFC 9110 requires on a 405.
+        response = exc.get_response()
+        response.data = json.dumps({"error": exc.description})
+        response.content_type = "application/json"
+        return response
 
     return app

@@ -1,27 +1,36 @@
 """A RESTful ``/users`` resource in Flask: reference solution.
 
 Each app built by :func:`create_app` owns its own in-memory store, so two apps (two tests, two
-workers) never see each other's data. Every error is JSON with a ``message``; no route touches the
-session, so no response sets a cookie: each request carries everything the server needs.
+workers) never see each other's data. Every error is JSON with an ``error`` and a ``message``; no
+route touches the session, so no response sets a cookie: each request carries everything the
+server needs. ``GET /users/<id>`` sends an ETag; ``If-None-Match`` gives 304 and ``If-Match`` on a
+PUT gives 412 when someone else changed the user first.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify, request, url_for
+from werkzeug.datastructures import ETags
 from werkzeug.exceptions import HTTPException
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_USERNAME = 50
+MAX_PAGE = 1_000_000
 FIELDS = ("username", "email")
 # Deliberately simple: one "@", something on each side, no whitespace.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+# ASCII digits only: str.isdecimal() and int() also accept "５" (full width) and "١" (Arabic-Indic).
+DIGITS = re.compile(r"[0-9]+")
 
 
 class ApiError(Exception):
@@ -64,10 +73,21 @@ class UserStore:
                 raise ApiError(404, f"no user with id {user_id}")
             return dict(self.users[user_id])
 
-    def replace(self, user_id: int, data: dict[str, str]) -> dict[str, Any]:
+    def replace(
+        self, user_id: int, if_match: ETags, read_body: Callable[[], dict[str, str]]
+    ) -> dict[str, Any]:
+        """Replace a user, in the order RFC 9110 asks: 404, then the precondition, then the body.
+
+        All under the lock, so that no other request changes the user between the If-Match
+        check and the write.
+        """
         with self.lock:
             if user_id not in self.users:
                 raise ApiError(404, f"no user with id {user_id}")
+            # If-Match uses the strong comparison: W/"..." never matches, "*" matches any user.
+            if if_match and not if_match.contains(etag_of(self.users[user_id])):
+                raise ApiError(412, "the user was changed since you read it: GET it again")
+            data = read_body()
             self._check_unique(data, ignore_id=user_id)
             user = {"id": user_id, **data}
             self.users[user_id] = user
@@ -118,10 +138,16 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    # isdecimal() rejects "-1", "1.5", " 2" and "", which int() would partly accept.
-    if not raw.isdecimal() or not low <= int(raw) <= high:
-        raise ApiError(400, f"{name} must be an integer from {low} to {high}, got {raw!r}")
+    # fullmatch of [0-9]+ refuses "-1", "1.5", " 2", "" and non-ASCII digits, which int() would
+    # partly accept. The length check keeps int() away from a 5,000-digit string (ValueError).
+    if not DIGITS.fullmatch(raw) or len(raw) > len(str(high)) or not low <= int(raw) <= high:
+        raise ApiError(400, f"{name} must be an integer from {low} to {high}, got {raw[:20]!r}")
     return int(raw)
+
+
+def etag_of(user: dict[str, Any]) -> str:
+    """A strong entity tag for this version of the user: a hash of its JSON (unquoted)."""
+    return hashlib.sha256(json.dumps(user).encode()).hexdigest()
 
 
 def create_app() -> Flask:
@@ -143,7 +169,7 @@ def create_app() -> Flask:
 
     @app.get("/users")
     def list_users() -> Response:
-        page = int_arg("page", 1, 1, 1_000_000)
+        page = int_arg("page", 1, 1, MAX_PAGE)
         per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
         items, total = store.page(page, per_page)
         return jsonify(items=items, page=page, per_page=per_page, total=total)
@@ -155,12 +181,18 @@ def create_app() -> Flask:
 
     @app.get("/users/<int:user_id>")
     def get_user(user_id: int) -> Response:
-        return jsonify(store.get(user_id))
+        user = store.get(user_id)
+        response = jsonify(user)
+        response.set_etag(etag_of(user))
+        # If-None-Match (a list, "*", weak comparison) matching the tag turns this into a 304.
+        return response.make_conditional(request)
 
     @app.put("/users/<int:user_id>")
     def replace_user(user_id: int) -> Response:
-        store.get(user_id)  # 404 before validating the body of a request for nothing
-        return jsonify(store.replace(user_id, read_user_body()))
+        user = store.replace(user_id, request.if_match, read_user_body)
+        response = jsonify(user)
+        response.set_etag(etag_of(user))
+        return response
 
     @app.delete("/users/<int:user_id>")
     def delete_user(user_id: int) -> tuple[str, int]:

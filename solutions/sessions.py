@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import os
+import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -12,6 +15,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 SECRET_ENV = "FLASK_SECRET_KEY"
 MIN_SECRET_LENGTH = 32
+SESSION_LIFETIME = timedelta(hours=8)
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class SecretKeyError(RuntimeError):
@@ -32,7 +38,8 @@ def load_secret_key(environ: Mapping[str, str] | None = None) -> str:
         )
     if len(secret) < MIN_SECRET_LENGTH:
         raise SecretKeyError(
-            f"{SECRET_ENV} is {len(secret)} characters long; use at least {MIN_SECRET_LENGTH}"
+            f"{SECRET_ENV} is {len(secret)} characters long; use at least {MIN_SECRET_LENGTH} "
+            "random ones (secrets.token_hex(32))"
         )
     return secret
 
@@ -51,14 +58,14 @@ def login() -> Any:
     if not isinstance(data, dict):
         return jsonify(error="the body must be a JSON object"), 400
     username, password = data.get("username"), data.get("password")
-    if not isinstance(username, str) or not isinstance(password, str) or not username:
+    if not (isinstance(username, str) and isinstance(password, str) and username and password):
         return jsonify(error="username and password must be non-empty strings"), 400
     stored = current_app.config["USERS"].get(username)
     # Check a dummy hash for unknown users: both failures then take as long (no timing oracle).
     matches = check_password_hash(stored or _dummy_hash(), password)
     if stored is None or not matches:
         return jsonify(error="invalid username or password"), 401
-    # Drop everything the browser brought along (session fixation): only what we set now counts.
+    # Drop everything the browser brought along (session fixation), the old CSRF token too.
     session.clear()
     session["user"] = username
     return jsonify(user=username)
@@ -78,6 +85,30 @@ def logout() -> Any:
     return "", 204
 
 
+# --- Task 4: CSRF ------------------------------------------------------------------------------
+
+
+def csrf_token() -> Any:
+    """GET /csrf: this session's CSRF token, made on first use."""
+    token = session.get("csrf_token")
+    if not isinstance(token, str):
+        token = session["csrf_token"] = secrets.token_urlsafe(32)
+    return jsonify(csrf_token=token)
+
+
+def check_csrf() -> Any:
+    """before_request: an unsafe method needs the session's token in X-CSRF-Token."""
+    if request.method not in UNSAFE_METHODS:
+        return None
+    expected = session.get("csrf_token")
+    sent = request.headers.get(CSRF_HEADER)
+    # Both must exist (None == None would let everyone in); compare bytes in constant time.
+    if not (isinstance(expected, str) and sent
+            and hmac.compare_digest(expected.encode(), sent.encode())):
+        return jsonify(error=f"missing or wrong {CSRF_HEADER} header"), 403
+    return None
+
+
 # --- Task 3 (configuration) and the factory ----------------------------------------------------
 
 
@@ -89,8 +120,11 @@ def create_app(users: Mapping[str, str], environ: Mapping[str, str] | None = Non
         USERS=dict(users),
         SESSION_COOKIE_HTTPONLY=True,  # page scripts (and XSS) cannot read it
         SESSION_COOKIE_SECURE=True,  # sent over HTTPS only
-        SESSION_COOKIE_SAMESITE="Lax",  # not sent on cross-site POSTs (CSRF)
+        SESSION_COOKIE_SAMESITE="Lax",  # not sent on cross-site POSTs: defence in depth
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,  # older signed cookies are refused
     )
+    app.before_request(check_csrf)
+    app.add_url_rule("/csrf", view_func=csrf_token)
     app.add_url_rule("/login", view_func=login, methods=["POST"])
     app.add_url_rule("/whoami", view_func=whoami)
     app.add_url_rule("/logout", view_func=logout, methods=["POST"])

@@ -14,5 +14,5 @@ def locked(catalogue: Catalogue, progress: Progress) -> dict[str, list[str]]:
         for kata in katas:
             if blocking:
                 result[kata.slug] = list(blocking)
-        blocking += [k.slug for k in katas if progress.status(k.slug) != "passed"]
+        blocking += [k.slug for k in katas if not progress.has_passed(k.slug)]
     return result

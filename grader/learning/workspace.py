@@ -71,14 +71,21 @@ def collect_submission(submission: Path, katas: list[Kata], into: Path) -> list[
     problems = []
     for kata in katas:
         for rel in kata.files:
-            source = submission / rel
-            if source.is_symlink() or (source.exists() and not source.is_file()):
-                problems.append(f"{rel}: not a regular file, ignored")
-                continue
-            if not source.exists():
-                continue
-            if source.stat().st_size > MAX_SUBMITTED_FILE:
-                problems.append(f"{rel}: larger than {MAX_SUBMITTED_FILE} bytes, ignored")
-                continue
-            _copy(source, into / rel.removeprefix("katas/"))
+            source, problem = submitted_file(submission, rel)
+            if problem:
+                problems.append(problem)
+            elif source:
+                _copy(source, into / rel.removeprefix("katas/"))
     return problems
+
+
+def submitted_file(submission: Path, rel: str) -> tuple[Path | None, str]:
+    """The learner's file at ``rel`` if it may be graded, else None and why (nothing if absent)."""
+    source = submission / rel
+    if source.is_symlink() or (source.exists() and not source.is_file()):
+        return None, f"{rel}: not a regular file, ignored"
+    if not source.exists():
+        return None, ""
+    if source.stat().st_size > MAX_SUBMITTED_FILE:
+        return None, f"{rel}: larger than {MAX_SUBMITTED_FILE} bytes, ignored"
+    return source, ""

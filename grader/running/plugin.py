@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import socket
@@ -25,9 +26,11 @@ import threading
 import time
 import traceback
 import types
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from _pytest.logging import caplog_records_key  # what pytest's logging plugin captured per phase
 
 from grader.running import channel
 
@@ -198,7 +201,8 @@ class Recorder:
                 stop=call.stop,
             )
         if call.excinfo is not None and not report.passed and not hasattr(report, "kata"):
-            report.kata = _describe(call.excinfo, self.tree)  # type: ignore[attr-defined]
+            logged = _logged(item, call.when)
+            report.kata = _describe(call.excinfo, self.tree, logged)  # type: ignore[attr-defined]
         if call.when == "call" and CALLED in item.stash:
             report.kata_called = item.stash[CALLED]  # type: ignore[attr-defined]
         return report
@@ -416,7 +420,7 @@ class ShortReports:
             or excinfo.errisinstance((pytest.skip.Exception, pytest.xfail.Exception))
         ):
             return None  # pytest's own report
-        detail = _describe(excinfo, self.tree)
+        detail = _describe(excinfo, self.tree, _logged(item, call.when))
         report = pytest.TestReport(
             item.nodeid,
             item.location,
@@ -440,8 +444,12 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return str(longrepr)
 
 
-def _describe(excinfo: pytest.ExceptionInfo, tree: Path) -> dict:
-    """A short message for a learner: the exception and the line of *their* file it came from."""
+def _describe(
+    excinfo: pytest.ExceptionInfo, tree: Path, logged: Sequence[logging.LogRecord] = ()
+) -> dict:
+    """A short message for a learner: the exception and the line of *their* file it came from
+    (or, if the failure's traceback never passed through their file, from a traceback their
+    code logged)."""
     exc = excinfo.value
     kind = "failed"
     if isinstance(exc, MemoryError):
@@ -456,7 +464,24 @@ def _describe(excinfo: pytest.ExceptionInfo, tree: Path) -> dict:
         message = _assertion(str(exc).strip() or "assertion failed")
     else:
         message = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    return {"kind": kind, "message": _clip(message), "where": _learner_frame(excinfo.tb, tree)}
+    where = _learner_frame(excinfo.tb, tree) or _logged_frame(logged, tree)
+    return {"kind": kind, "message": _clip(message), "where": where}
+
+
+def _logged(item: pytest.Item, when: str) -> list[logging.LogRecord]:
+    return item.stash.get(caplog_records_key, {}).get(when, [])
+
+
+def _logged_frame(records: Sequence[logging.LogRecord], tree: Path) -> str | None:
+    """The learner's line in the last error logged with a traceback through their file: Flask
+    logs the exception it turned into a 500, which the test only sees as a status code."""
+    for record in reversed(records):
+        if record.levelno >= logging.ERROR and record.exc_info and record.exc_info[2]:
+            frame = _learner_frame(record.exc_info[2], tree)
+            if frame:
+                error = record.exc_info[1]
+                return _clip(f"{frame}  (logged: {type(error).__name__}: {error})")
+    return None
 
 
 def _assertion(text: str) -> str:

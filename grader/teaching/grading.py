@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader.catalogue import LEVELS, Catalogue, Kata
+from grader.catalogue import LEVELS, Catalogue, Kata, Reveal
 from grader.errors import KataError
 from grader.running.runner import KataResult, TestResult, run_many
-from grader.teaching import integrity, static
+from grader.teaching import integrity, reveal, static
 
 SCHEMA = "kata/grade/v1"
 FORMATS = ("text", "json", "junit", "markdown", "classroom50")
@@ -363,8 +363,18 @@ def render_junit(book: Gradebook) -> str:
     )
 
 
-def classroom50(book: Gradebook, env: dict[str, str] | None = None) -> tuple[dict, str]:
-    """Classroom50's ``result.json`` (schema classroom50/result/v1) and ``release-body.md``."""
+def feedback(book: Gradebook, root: Path | None = None, policy: Reveal | None = None) -> str:
+    """What the learner reads (``release-body.md``, ``feedback/<learner>.md``): the grade with the
+    failing tests, then, as ``policy`` allows, what the passes in ``root`` reveal."""
+    text = render_markdown(book, title="Your grade")
+    return text + (reveal.render(root, book, policy) if root and policy else "")
+
+
+def classroom50(
+    book: Gradebook, env: dict[str, str] | None = None, catalogue: Catalogue | None = None
+) -> tuple[dict, str]:
+    """Classroom50's ``result.json`` (schema classroom50/result/v1) and ``release-body.md``
+    (which reveals under ``catalogue``'s policy)."""
     env = os.environ if env is None else env
     missing = [var for var in CLASSROOM50_ENV.values() if not env.get(var)]
     if missing:
@@ -393,7 +403,9 @@ def classroom50(book: Gradebook, env: dict[str, str] | None = None) -> tuple[dic
             for g in book.grades
         ],
     }
-    return result, render_markdown(book, title="Your grade")
+    if catalogue is None:
+        return result, feedback(book)
+    return result, feedback(book, catalogue.root, catalogue.reveal)
 
 
 def render(book: Gradebook, fmt: str) -> str:
@@ -415,9 +427,9 @@ def write_output(text: str, output: Path | None) -> None:
         raise GradingError(f"cannot write --output {output} ({exc.strerror or exc})") from None
 
 
-def write_classroom50(book: Gradebook, output: Path | None) -> str:
+def write_classroom50(book: Gradebook, output: Path | None, catalogue: Catalogue) -> str:
     """Write result.json (to ``output`` or ./result.json) and release-body.md beside it."""
-    result, body = classroom50(book)
+    result, body = classroom50(book, catalogue=catalogue)
     target = output or Path("result.json")
     write_output(json.dumps(result, indent=2) + "\n", target)
     write_output(body, target.with_name("release-body.md"))

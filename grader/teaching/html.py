@@ -19,6 +19,10 @@ tr:nth-child(even){background:#f6f6f6}
 .hist div{background:#1565c0;flex:1;min-height:1px;position:relative}
 .hist span{position:absolute;top:-1.2rem;width:100%;text-align:center;font-size:.8rem}
 .axis{display:flex;gap:4px}.axis div{flex:1;text-align:center;font-size:.75rem;color:#555}
+.side{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.side>div{min-width:0}
+.side h3{font-size:.9rem;margin:.5rem 0 .25rem}
+pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:.8rem;max-height:30rem}
+mark{background:#ffe082}details.pair{margin:.5rem 0}summary{cursor:pointer}
 """
 
 
@@ -30,7 +34,8 @@ def _bar(rate: float) -> str:
     )
 
 
-def class_report_html(summary: dict) -> str:
+def class_report_html(summary: dict, pairs: list | None = None) -> str:
+    """The page; ``pairs`` (similarity.Pair) brings the code of the similar pairs shown."""
     n = summary["submissions"]
     rows_k = "".join(
         f'<tr class="kata" data-slug="{escape(k["slug"])}" data-rate="{k["pass_rate"]:.4f}">'
@@ -73,8 +78,38 @@ of {summary["max_score"]}</p>
 <div class="hist" id="scores">{hist}</div><div class="axis">{axis}</div>
 <h2>Hardest tests</h2>
 <table id="hardest"><tr><th>kata</th><th>test</th><th>pass rate</th></tr>{rows_t}</table>
+{_similar(summary["similarity"], pairs or [])}
 </body></html>
 """
+
+
+def _similar(similarity: dict, pairs: list) -> str:
+    """The pairs at or above the threshold, their code side by side with the copied parts marked."""
+    above = similarity["pairs"]
+    head = (
+        f'<h2>Similar submissions</h2><p id="similar-summary">{len(above)} pair'
+        f"{'' if len(above) == 1 else 's'} of submissions score at least "
+        f"{similarity['threshold']:.0%} (copydetect's winnowing; the stub does not count). "
+        "A high score is a reason to look, not proof of copying: short katas have few "
+        "ways to be solved. Every pair with a score is in similarity.csv.</p>"
+    )
+    shown = [p for p in pairs if p.files]
+    blocks = "".join(
+        f'<details class="pair" open data-kata="{escape(p.kata)}" data-a="{escape(p.a)}" '
+        f'data-b="{escape(p.b)}" data-score="{p.score:.4f}"><summary>{escape(p.kata)}: '
+        f"<b>{escape(p.a)}</b> and <b>{escape(p.b)}</b>, {p.score:.0%}</summary>"
+        + "".join(
+            f'<div class="side"><div><h3>{escape(p.a)}: {escape(rel)}</h3><pre>{code_a}</pre>'
+            f"</div><div><h3>{escape(p.b)}: {escape(rel)}</h3><pre>{code_b}</pre></div></div>"
+            for rel, code_a, code_b in p.files
+        )
+        + "</details>"
+        for p in shown
+    )
+    more = len(above) - len(shown)
+    tail = f"<p>{more} more pairs above the threshold are in similarity.csv.</p>" if more else ""
+    return f'<section id="similar">{head}{blocks}{tail}</section>'
+
 
 
 def progress_badge(levels: list[tuple[str, int, int]]) -> str:

@@ -1,6 +1,6 @@
 """The integrity manifest of a release: sha256 of the tests, the pytest configuration, the
-catalogue and the grader. In a repository the learner controls this is a check that catches
-edits, not a lock: the README says so.
+catalogue (with its hint ladders) and the grader. In a repository the learner controls this is a
+check that catches edits, not a lock: the README says so.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ PYTEST_CONFIGS = ("conftest.py", "pytest.ini", ".pytest.ini", "tox.ini", "setup.
 
 def protected_files(root: Path) -> list[str]:
     found = [f for f in ROOT_FILES if (root / f).is_file()]
-    for folder in ("tests", "grader"):
+    for folder in ("tests", "grader", "hints"):
         found += [
             p.relative_to(root).as_posix()
             for p in sorted((root / folder).rglob("*"))
@@ -68,6 +68,8 @@ def owner(rel: str, slugs: list[str]) -> str:
     name = Path(rel).name
     if rel.startswith("tests/katas/"):
         matches = [s for s in slugs if name.startswith(f"test_{s}")]
+    elif rel.startswith("hints/"):
+        matches = [s for s in slugs if name == f"{s}.toml"]
     elif rel.startswith("tests/stubs/"):
         matches = [s for s in slugs if rel == f"tests/stubs/{s}.py"
                    or rel.startswith(f"tests/stubs/{s}/")]

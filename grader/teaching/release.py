@@ -2,8 +2,11 @@
 
 The template holds everything a learner needs and nothing they must not see (no solutions, no
 mutants, no teacher-only files), plus the integrity manifest, pinned constraints and the GitHub
-Actions workflow. The bundle holds the Classroom50 ``autograder.py`` with the pristine tests and
-grader it uses. Then the release is proved: the template grades to zero and holds no solution code.
+Actions workflow; its ``katas.toml`` records the release's reveal policy. The bundle holds the
+Classroom50 ``autograder.py`` with the pristine tests and grader it uses and, unless the policy is
+"never", each kata's reference solution and approaches page (``solutions/``, never the mutants),
+which the learners' feedback reveals after a pass. Then the release is proved: the template grades
+to zero, holds no solution code and records the policy.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from grader.catalogue import Catalogue, load
+from grader.catalogue import CATALOGUE, Catalogue, Reveal, load
 from grader.errors import KataError
 from grader.learning.progress import stamp
 from grader.teaching import integrity
@@ -35,7 +38,8 @@ def step_id(slug: str) -> str:
 
 
 def constraints() -> str:
-    """Pin the kata package's whole dependency closure to the versions installed here."""
+    """Pin the kata package's whole dependency closure (with its teacher extra, which grading a
+    class needs) to the versions installed here."""
     from packaging.requirements import Requirement
 
     pins: dict[str, str] = {}
@@ -50,9 +54,10 @@ def constraints() -> str:
         if key in pins:
             continue
         pins[key] = dist.version
+        extras = ("", "teacher") if key == "kata" else ("",)
         for spec in dist.requires or []:
             req = Requirement(spec)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
+            if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in extras):
                 todo.append(req.name)
     pins.pop("kata", None)
     lines = [f"{name}=={version}" for name, version in sorted(pins.items())]
@@ -67,7 +72,7 @@ def workflow(catalogue: Catalogue) -> str:
     ids = [step_id(k.slug) for k in catalogue.katas]
     if len(set(ids)) != len(ids):
         raise ReleaseError("two slugs give the same workflow step id; rename one of them")
-    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    python = python_version()
     steps = "".join(
         f"""
       - name: {k.slug}
@@ -101,9 +106,9 @@ jobs:
     if: github.actor != 'github-classroom[bot]'
     steps:
       - name: Checkout code
-        uses: actions/checkout@v4
+        uses: actions/checkout@v6
       - name: Set up Python
-        uses: actions/setup-python@v5
+        uses: actions/setup-python@v6
         with:
           python-version: "{python}"
       - name: Install
@@ -123,6 +128,17 @@ jobs:
 {env}        with:
           runners: {",".join(ids)}
 """
+
+
+def python_version() -> str:
+    """The workflows run the Python that released them (constraints.txt pins its libraries)."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def class_workflow() -> str:
+    """grade-class.yml: collect, grade in shards and merge a whole class on GitHub Actions."""
+    text = (TEMPLATES / "grade-class.yml").read_text(encoding="utf-8")
+    return text.replace("{python}", python_version())
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -145,7 +161,28 @@ def _prepare(folder: Path, force: bool) -> Path | None:
     return None
 
 
-def write_template(catalogue: Catalogue, out: Path) -> None:
+def record(text: str, reveal: Reveal) -> str:
+    """``katas.toml`` with the release's ``reveal`` (and ``deadline``) as its top-level keys: in
+    place of those it had, else after its other top-level keys (comments and tables untouched)."""
+    lines = text.splitlines()
+    header = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    keys = [f'reveal = "{reveal.policy}"']
+    if reveal.deadline is not None:
+        keys.append(f"deadline = {reveal.deadline.isoformat()}")  # a TOML offset date-time
+    ours = re.compile(r"\s*(reveal|deadline)\s*=")
+    old = [i for i, line in enumerate(lines[:header]) if ours.match(line)]
+    top = [line for i, line in enumerate(lines[:header]) if i not in old]
+    if old:
+        at = old[0]
+    else:
+        assigned = [i for i, line in enumerate(top) if re.match(r"\s*[\w\"'-]+\s*=", line)]
+        at = assigned[-1] + 1 if assigned else 0
+        note = "# Written by `kata release`: when a passed kata's reference reaches its learner."
+        keys = ["", note, *keys] if at else [note, *keys, ""]
+    return "\n".join([*top[:at], *keys, *top[at:], *lines[header:]]) + "\n"
+
+
+def write_template(catalogue: Catalogue, out: Path, reveal: Reveal) -> None:
     root = catalogue.root
     (out / "katas").mkdir(parents=True, exist_ok=True)
     _copy_tree(root / "tests" / "katas", out / "tests" / "katas")
@@ -153,11 +190,15 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
     _copy_tree(root / "tests" / "stubs", out / "katas")  # learners start from the pristine stubs
     for kata in catalogue.katas:
         shutil.copy2(root / kata.readme, out / kata.readme)
+        (out / kata.hints_file).parent.mkdir(exist_ok=True)  # the catalogue loads its ladders
+        shutil.copy2(root / kata.hints_file, out / kata.hints_file)
     # the grader running now: the teacher's
     _copy_tree(Path(__file__).parent.parent, out / "grader")
-    for name in ("katas.toml", "pyproject.toml", ".gitignore"):
+    for name in ("pyproject.toml", ".gitignore"):
         if (root / name).is_file():  # release() checked the required ones
             shutil.copy2(root / name, out / name)
+    text = (root / CATALOGUE).read_text(encoding="utf-8")
+    (out / CATALOGUE).write_text(record(text, reveal), encoding="utf-8")
     (out / "constraints.txt").write_text(constraints(), encoding="utf-8")
     (out / ".github" / "workflows").mkdir(parents=True)
     (out / ".github" / "workflows" / "classroom.yml").write_text(
@@ -169,14 +210,24 @@ def write_template(catalogue: Catalogue, out: Path) -> None:
     integrity.write(out)
 
 
-def write_bundle(template: Path, bundle: Path) -> None:
-    """The teacher's bundle: autograder.py plus the pristine tests and grader it grades with."""
+def write_bundle(catalogue: Catalogue, template: Path, bundle: Path, reveal: Reveal) -> None:
+    """The teacher's bundle: autograder.py plus the pristine tests and grader it grades with, and
+    what a pass may reveal (never the mutants; nothing with the policy "never")."""
     bundle.mkdir(parents=True, exist_ok=True)
-    for name in ("tests", "grader"):
+    if reveal.policy != "never":
+        for kata in catalogue.katas:
+            for rel in kata.reference(catalogue.root):
+                (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(catalogue.root / rel, bundle / rel)
+    for name in ("tests", "grader", "hints"):
         _copy_tree(template / name, bundle / name)
     for name in (*SHARED, integrity.MANIFEST):
         shutil.copy2(template / name, bundle / name)
     shutil.copy2(TEMPLATES / "autograder.py", bundle / "autograder.py")
+    (bundle / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    (bundle / ".github" / "workflows" / "grade-class.yml").write_text(
+        class_workflow(), encoding="utf-8"
+    )
 
 
 def solution_bodies(root: Path) -> set[str]:
@@ -207,7 +258,7 @@ def _bodies(path: Path, minimum: int = 1) -> set[str]:
     return found
 
 
-def prove(catalogue: Catalogue, out: Path) -> list[str]:
+def prove(catalogue: Catalogue, out: Path, reveal: Reveal) -> list[str]:
     """The release's self-check; returns the problems found (none means proved)."""
     from grader.teaching.grading import grade
 
@@ -223,6 +274,8 @@ def prove(catalogue: Catalogue, out: Path) -> list[str]:
         if leaked:
             problems.append(f"{path.relative_to(out)} holds reference solution code")
     template = load(out)
+    if template.reveal != reveal:
+        problems.append(f"the template's {CATALOGUE} says reveal {template.reveal}, not {reveal}")
     book = grade(template, list(template.katas))
     if book.score != 0:
         problems.append(f"the template grades to {book.score}, not 0")
@@ -231,7 +284,10 @@ def prove(catalogue: Catalogue, out: Path) -> list[str]:
     return problems
 
 
-def release(catalogue: Catalogue, out: Path, force: bool = False) -> tuple[Path, Path, list[str]]:
+def release(
+    catalogue: Catalogue, out: Path, force: bool = False, reveal: Reveal | None = None
+) -> tuple[Path, Path, list[str]]:
+    reveal = catalogue.reveal if reveal is None else reveal
     out = out.resolve()
     if out == catalogue.root or catalogue.root in out.parents:
         raise ReleaseError(f"{out} is inside the repository; release to a folder outside it")
@@ -242,10 +298,10 @@ def release(catalogue: Catalogue, out: Path, force: bool = False) -> tuple[Path,
         )
     bundle = out.with_name(f"{out.name}-teacher")
     backups = [b for b in (_prepare(out, force), _prepare(bundle, force)) if b]
-    write_template(catalogue, out)
-    write_bundle(out, bundle)
+    write_template(catalogue, out, reveal)
+    write_bundle(catalogue, out, bundle, reveal)
     notes = [f"the previous {b.name.split('.backup-')[0]} was kept as {b}" for b in backups]
-    problems = prove(catalogue, out)
+    problems = prove(catalogue, out, reveal)
     shutil.rmtree(out / ".kata", ignore_errors=True)  # the self-check's cache is not for learners
     if problems:
         raise ReleaseError("the release failed its self-check: " + "; ".join(problems))

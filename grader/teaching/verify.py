@@ -2,8 +2,10 @@
 
 For each kata: every test fails on the pristine stub, every test passes on the reference solution,
 every mutant is rejected by at least one failing test (and imports, or it proves nothing), the
-README, question and hints are there, every test's task is a task of the README, and the slug
-shadows no installed package.
+README and question are there, every test's task is a task of the README, each task's hint ladder
+starts with the concept in words (never code) and never repeats a rung, and the slug shadows no
+installed package. (The catalogue loader has already checked that every task has a ladder of at
+least two rungs.)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.catalogue import Catalogue, Kata, readme_tasks
+from grader.catalogue import Catalogue, Kata
 from grader.running.runner import KataResult, Worker, WorkerPool, judge, run_kata
 
 MIN_MUTANTS = 3
@@ -27,6 +29,7 @@ MIN_MUTANTS = 3
 @dataclass
 class Verdict:
     slug: str
+    hints: str = ""  # e.g. "5 tasks, 12 rungs"
     stub: str = ""  # e.g. "14/14 fail"
     solution: str = ""
     mutants: str = ""
@@ -85,6 +88,8 @@ def run_stub(root: Path, kata: Kata, worker: Worker) -> tuple[KataResult, dict]:
 def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> dict | None:
     problems = verdict.problems
     problems.extend(static_problems(root, kata))
+    problems.extend(ladder_problems(kata))
+    verdict.hints = f"{len(kata.tasks)} tasks, {sum(len(t.hints) for t in kata.tasks)} rungs"
     found = mutants(root, kata)
     if not (root / kata.solution_path).exists():
         problems.append(f"no reference solution at {kata.solution_path}")
@@ -96,7 +101,7 @@ def check_stub(root: Path, kata: Kata, verdict: Verdict, worker: Worker) -> dict
     if not expected["tests"]:
         problems.append(f"the suite collects no tests on the stub ({stub.cause or stub.status})")
         return None
-    tasks = readme_tasks(root, kata)
+    tasks = {t.number for t in kata.tasks}
     for test in expected["tests"]:
         if test.get("task") is None:
             problems.append(f"{short(test['name'])} has no @pytest.mark.task(n)")
@@ -203,8 +208,6 @@ def static_problems(root: Path, kata: Kata) -> list[str]:
     problems.extend(f"{kata.readme} {p}" for p in readme_ending_problems(text, kata.slug))
     if _plain(kata.question) not in _plain(text):
         problems.append(f"{kata.readme} does not quote the catalogue's question")
-    if not readme_tasks(root, kata):
-        problems.append(f"{kata.readme} has no '## Task 1 — ...' headings")
     if shadows_installed(kata.slug):
         problems.append(f"the slug {kata.slug!r} shadows an installed package or module")
     return problems
@@ -244,6 +247,30 @@ def readme_ending_problems(text: str, slug: str) -> list[str]:
         if links < MIN_SOURCES:
             problems.append(f"has {links} https:// link(s) under '## Sources'; "
                             f"at least {MIN_SOURCES} needed")
+    return problems
+
+
+# Code in a hint (hints/README.md: the first rung is the concept, in words): a code span or
+# fence holding more than a name, a call `name(...)`, an assignment or comparison, a decorator.
+CODE = re.compile(
+    r"```|`[^`]*(?:[()=:\[\]{};]|->|\s[-+*/%<>]\s|\b(?:def|return|lambda|import|await)\b)[^`]*`"
+    r"|\b[A-Za-z_][\w.]*\([^()]*\)|\b\w+ ?(?:[=!<>+-]=|=) ?\w|(?<![\w@])@[A-Za-z_][\w.]*"
+)
+
+
+def ladder_problems(kata: Kata) -> list[str]:
+    problems = []
+    for task in kata.tasks:
+        where = f"{kata.hints_file}: task {task.number}"
+        code = CODE.search(task.hints[0])
+        if code:
+            problems.append(
+                f"{where}: the first rung shows code ({code.group(0)!r}); "
+                "it is the concept, in words"
+            )
+        for i, rung in enumerate(task.hints[1:], 2):
+            if rung in task.hints[: i - 1]:
+                problems.append(f"{where}: rung {i} repeats an earlier rung")
     return problems
 
 

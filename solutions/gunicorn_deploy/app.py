@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import time
@@ -46,7 +47,12 @@ def create_app(gate_file: str | os.PathLike[str] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _error(exc.code or 500, exc.description or exc.name)
+        # Start from the exception's own response: it carries the headers its status needs,
+        # such as Allow on a 405 (RFC 9110 requires it), then make the body JSON.
+        response = exc.get_response()
+        response.data = json.dumps({"message": exc.description or exc.name})
+        response.content_type = "application/json"
+        return response
 
     return app
 

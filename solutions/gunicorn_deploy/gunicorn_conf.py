@@ -15,10 +15,15 @@ from collections.abc import Mapping
 DEFAULT_HOST = "127.0.0.1"  # containers set HOST=0.0.0.0 to be reachable from outside
 DEFAULT_PORT = 8000
 MAX_WORKERS = 32  # more processes than this on one machine is a typo, not a plan
+DEFAULT_THREADS = 1  # one thread per worker: the sync worker
+MAX_THREADS = 32
+DEFAULT_TIMEOUT = 30  # seconds a worker may stay silent before the master kills it
+MAX_TIMEOUT = 300
 _HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
 def _ascii_int(name: str, raw: str, low: int, high: int) -> int:
+    """``raw`` without surrounding whitespace, as plain ASCII digits from ``low`` to ``high``."""
     text = raw.strip()
     # int() would also accept "٨٠" or "８０" or "1_000": ask for plain ASCII digits.
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
@@ -54,6 +59,20 @@ def read_workers(environ: Mapping[str, str], cpu_count: int | None) -> int:
     return min(2 * (cpu_count or 1) + 1, MAX_WORKERS)
 
 
+def read_threads(environ: Mapping[str, str]) -> int:
+    """``THREADS`` (default 1): threads per worker; more than 1 means the gthread worker."""
+    if "THREADS" not in environ:
+        return DEFAULT_THREADS
+    return _ascii_int("THREADS", environ["THREADS"], 1, MAX_THREADS)
+
+
+def read_timeout(environ: Mapping[str, str]) -> int:
+    """``TIMEOUT`` (default 30): seconds a worker may stay silent before it is killed."""
+    if "TIMEOUT" not in environ:
+        return DEFAULT_TIMEOUT
+    return _ascii_int("TIMEOUT", environ["TIMEOUT"], 1, MAX_TIMEOUT)
+
+
 def format_bind(host: str, port: int) -> str:
     # An IPv6 literal needs brackets, or its colons mix with the port's.
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -61,9 +80,13 @@ def format_bind(host: str, port: int) -> str:
 
 bind = [format_bind(read_host(os.environ), read_port(os.environ))]
 workers = read_workers(os.environ, os.cpu_count())
-worker_class = "sync"  # one request per process at a time: simple and predictable
-timeout = 30  # a worker silent for this long is killed and replaced
+threads = read_threads(os.environ)
+# sync: one request per process at a time. gthread: `threads` requests per process, sharing
+# its memory, so a worker waiting on I/O no longer blocks the others.
+worker_class = "gthread" if threads > 1 else "sync"
+# A sync worker silent this long (busy in one request) is killed and replaced; a gthread
+# worker's main loop keeps reporting while its threads work, so only a hung process trips it.
+timeout = read_timeout(os.environ)
 graceful_timeout = 8  # finish in-flight requests on SIGTERM before Docker's 10 s SIGKILL
-keepalive = 2
 accesslog = "-"  # access log to stdout: the platform collects it
 errorlog = "-"  # error log to stderr

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
 from flask import Flask, jsonify, request
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, select
 from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateTable
 from werkzeug.exceptions import HTTPException
 
 NAME = re.compile(r"[a-z0-9_-]{1,64}")
@@ -29,7 +30,7 @@ def create_app(store_url: str) -> Flask:
     if not isinstance(store_url, str) or not store_url:
         raise ValueError(f"store_url must be a database URL, got {store_url!r}")
     engine = create_engine(store_url)
-    metadata.create_all(engine)
+    create_schema(engine)
     app = Flask(__name__)
 
     def checked(name: str) -> str:
@@ -39,11 +40,8 @@ def create_app(store_url: str) -> Flask:
 
     @app.get("/health")
     def health():
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return _error(503, "the store is unreachable")
+        # Liveness only: no database query. If the shared store is down, every instance would
+        # report unhealthy at once, and a restart or an eviction of them all fixes nothing.
         return {"status": "ok", "pid": os.getpid()}
 
     @app.get("/counters/<name>")
@@ -91,9 +89,28 @@ def create_app(store_url: str) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _error(exc.code or 500, exc.description or exc.name)
+        # Keep the exception's own headers (Allow on a 405, which RFC 9110 requires).
+        response = exc.get_response()
+        response.data = json.dumps({"message": exc.description or exc.name})
+        response.content_type = "application/json"
+        return response
 
     return app
+
+
+def create_schema(engine) -> None:
+    """Create the tables unless they exist, in one statement each.
+
+    ``metadata.create_all`` first asks whether a table exists and then creates it: two steps.
+    Two instances starting at once on a new database both see "no table", both send CREATE
+    TABLE, and the second fails ("table counters already exists"); under Gunicorn that worker
+    cannot boot and the server exits with code 3. ``CREATE TABLE IF NOT EXISTS`` decides inside
+    the database, atomically. (In production, run migrations once, before the new instances
+    start, rather than at every boot.)
+    """
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            conn.execute(CreateTable(table, if_not_exists=True))
 
 
 class _Invalid(Exception):

@@ -15,8 +15,13 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 STRATEGIES = ("round_robin", "least_connections")
-# Safe to send twice (RFC 9110 §9.2.2): a retry cannot apply the change a second time.
+# Idempotent (RFC 9110 §9.2.2): the intended effect of sending one twice is the same as sending
+# it once, so a retry after a failure that may have happened mid-request is safe.
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+# Answers that mean "this backend could not handle it" (a gateway error, an overloaded or
+# stopping server), as opposed to the application's own answer, a 500 from a bug included.
+FAILURE_STATUSES = frozenset({502, 503, 504})
+MAX_FAILS = 3  # failed attempts in a row before a backend is taken out of the rotation
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
                         "te", "trailers", "transfer-encoding", "upgrade"})
 MAX_BODY = 1 << 20  # bytes; bigger requests get 413 before any backend sees them
@@ -37,7 +42,7 @@ class LoadBalancer:
     """Round robin or least connections over named backends, with health checks and retries."""
 
     def __init__(self, backends: Mapping[str, WSGIApp], strategy: str = "round_robin",
-                 *, max_body: int = MAX_BODY) -> None:
+                 *, max_fails: int = MAX_FAILS, max_body: int = MAX_BODY) -> None:
         if not isinstance(backends, Mapping) or not backends:
             raise ValueError("backends must be a non-empty mapping of name -> WSGI app")
         for name, app in backends.items():
@@ -47,12 +52,18 @@ class LoadBalancer:
                 raise TypeError(f"backend {name!r} is not a WSGI callable: {app!r}")
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+        if isinstance(max_fails, bool) or not isinstance(max_fails, int):
+            raise TypeError(f"max_fails must be an int, got {max_fails!r}")
+        if max_fails < 1:
+            raise ValueError(f"max_fails must be at least 1, got {max_fails!r}")
         self.strategy = strategy
+        self.max_fails = max_fails
         self.max_body = max_body
         self._backends = dict(backends)
         self._order = list(self._backends)
         self._healthy = set(self._order)  # every backend starts admitted
         self._in_flight = dict.fromkeys(self._order, 0)
+        self._fails = dict.fromkeys(self._order, 0)  # failed attempts in a row, per backend
         self._next = 0
         # Requests arrive on many threads: choosing a backend and counting must be atomic.
         self._lock = threading.Lock()
@@ -72,6 +83,9 @@ class LoadBalancer:
         results = {name: self._probe(app) for name, app in self._backends.items()}
         with self._lock:
             self._healthy = {name for name, ok in results.items() if ok}
+            for name, ok in results.items():
+                if ok:
+                    self._fails[name] = 0  # a fresh start for a backend that answers again
         return results
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -87,16 +101,31 @@ class LoadBalancer:
             finally:
                 with self._lock:
                     self._in_flight[name] -= 1
-            if reply is not None and reply.code < 500:
+            failed = reply is None or reply.code in FAILURE_STATUSES
+            self._record(name, failed)
+            if not failed:
+                # The application's answer, whatever its status: a 500 is a bug in the app,
+                # not a dead backend, and sending it elsewhere would only repeat it.
                 return _send(start_response, reply, backend=name)
-            with self._lock:
-                self._healthy.discard(name)  # passive check: out until check_health() says so
             if method not in IDEMPOTENT:
+                # Never re-sent: it may have been applied. Relay the backend's own answer.
+                if reply is not None:
+                    return _send(start_response, reply, backend=name)
                 return _send(start_response, _json(
                     502, f"backend {name!r} failed; a {method} is not retried"))
         if tried:
             return _send(start_response, _json(502, f"every backend failed: {sorted(tried)}"))
         return _send(start_response, _json(503, "no healthy backend"))
+
+    def _record(self, name: str, failed: bool) -> None:
+        """Passive health check: ``max_fails`` failed attempts in a row take a backend out."""
+        with self._lock:
+            if not failed:
+                self._fails[name] = 0
+                return
+            self._fails[name] += 1
+            if self._fails[name] >= self.max_fails:
+                self._healthy.discard(name)  # out until check_health() says it is back
 
     def _acquire(self, tried: set[str]) -> str | None:
         with self._lock:

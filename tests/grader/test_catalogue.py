@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from toyrepo import KATAS, write_catalogue
+from toyrepo import HINTS, KATAS, write, write_catalogue, write_hints
 
 from grader import catalogue
 from grader.catalogue import CatalogueError, UnknownKata
+from grader.errors import UsageError
 
 REAL_REPO = Path(__file__).resolve().parents[2]
 
@@ -43,7 +44,8 @@ def test_the_toy_catalogue_loads(repo: Path) -> None:
     assert toy.limits.wall_clock == 4 and toy.limits.test_timeout == 2
     assert toy.limits.memory_mb == 2048  # the default
     assert [k.slug for k in cat.by_level()["intermediate"]] == ["toy2"]
-    assert catalogue.readme_tasks(repo, toy) == {1: "Add", 2: "Greet"}
+    assert [(t.number, t.title) for t in toy.tasks] == [(1, "Add"), (2, "Greet")]
+    assert toy.task(2).hints == tuple(HINTS["toy"][2])
 
 
 def test_a_kata_may_override_a_limit(repo: Path) -> None:
@@ -105,15 +107,78 @@ def test_unknown_level(repo: Path) -> None:
                                 "intermediate, advanced")
 
 
-@pytest.mark.parametrize("hints", [[], ["one"], ["one", "two"]])
-def test_fewer_than_three_hints(repo: Path, hints: list[str]) -> None:
-    write_catalogue(repo, katas(hints=hints))
-    assert load_error(repo) == f"kata 'toy2': hints: {len(hints)} given, at least 3 needed"
+# --- hint ladders: hints/<slug>.toml, checked against the README's tasks ------------------------
+
+WHERE = "kata 'toy2': hints: hints/toy2.toml"
 
 
-def test_missing_hints(repo: Path) -> None:
-    write_catalogue(repo, katas(hints=None))
-    assert load_error(repo) == "kata 'toy2': hints: 0 given, at least 3 needed"
+def test_hints_in_the_catalogue_say_where_they_moved(repo: Path) -> None:
+    write_catalogue(repo, katas(hints=["one", "two", "three"]))
+    assert load_error(repo) == ("kata 'toy2': hints: moved out of the catalogue into "
+                                "hints/toy2.toml (see hints/README.md)")
+
+
+def test_a_missing_hints_file(repo: Path) -> None:
+    (repo / "hints" / "toy2.toml").unlink()
+    assert load_error(repo) == (f"{WHERE}: missing (one hint ladder per task; "
+                                "see hints/README.md)")
+
+
+def test_a_hints_file_that_is_not_toml(repo: Path) -> None:
+    write(repo / "hints" / "toy2.toml", '[[task]]\nnumber = 1\nrungs = ["unclosed\n')
+    assert load_error(repo).startswith(f"{WHERE}: not valid TOML (")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "must hold [[task]] tables and nothing else"),
+    ('title = "x"\n[[task]]\nnumber = 1\nrungs = ["a", "b"]\n',
+     "must hold [[task]] tables and nothing else"),
+    ('[[task]]\nrungs = ["a", "b"]\n', "every [[task]] needs number = N"),
+    ('[[task]]\nnumber = "1"\nrungs = ["a", "b"]\n', "every [[task]] needs number = N"),
+    ('[[task]]\nnumber = 1\nrungs = ["a", "b"]\nhint = "c"\n', "task 1: hint: unknown key"),
+    ('[[task]]\nnumber = 1\nrungs = ["a", "  "]\n', "task 1: rungs must be non-empty strings"),
+    ('[[task]]\nnumber = 1\nrungs = "a"\n', "task 1: rungs must be non-empty strings"),
+])
+def test_a_malformed_hints_file(repo: Path, text: str, message: str) -> None:
+    write(repo / "hints" / "toy2.toml", text)
+    assert load_error(repo) == f"{WHERE}: {message}"
+
+
+@pytest.mark.parametrize(("rungs", "count"), [([], "0 rungs"), (["only the concept"], "1 rung")])
+def test_a_ladder_needs_two_rungs(repo: Path, rungs: list[str], count: str) -> None:
+    write_hints(repo, "toy2", {**HINTS["toy2"], 2: rungs})
+    assert load_error(repo) == f"{WHERE}: task 2: {count}, at least 2 needed"
+
+
+def test_every_task_of_the_readme_needs_a_ladder(repo: Path) -> None:
+    write_hints(repo, "toy2", {1: HINTS["toy2"][1]})
+    assert load_error(repo) == f"{WHERE}: no ladder for Task 2 of katas/toy2.md"
+
+
+def test_no_ladder_for_a_task_the_readme_lacks(repo: Path) -> None:
+    write_hints(repo, "toy2", {**HINTS["toy2"], 3: ["a concept", "an API"]})
+    assert load_error(repo) == f"{WHERE}: task 3: katas/toy2.md has no '## Task 3'"
+
+
+def test_two_ladders_for_one_task(repo: Path) -> None:
+    one = '[[task]]\nnumber = 1\nrungs = ["a", "b"]\n'
+    write(repo / "hints" / "toy2.toml", one + one)
+    assert load_error(repo) == f"{WHERE}: task 1: two ladders"
+
+
+def test_without_its_readme_a_kata_takes_its_tasks_from_the_ladders(repo: Path) -> None:
+    """The README lives in the learner's katas/ folder, and the teacher's bundle has none:
+    every command still works, and `kata verify` reports the missing README."""
+    (repo / "katas" / "toy2.md").unlink()
+    toy2 = catalogue.load(repo).get("toy2")
+    assert [(t.number, t.title) for t in toy2.tasks] == [(1, ""), (2, "")]
+
+
+def test_an_unknown_task_number_is_a_usage_error(repo: Path) -> None:
+    toy = catalogue.load(repo).get("toy")
+    with pytest.raises(UsageError, match=r"^toy has no task 3; its tasks are 1, 2$") as info:
+        toy.task(3)
+    assert info.value.exit_code == 2
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -167,5 +232,5 @@ def test_the_real_catalogue_if_it_loads() -> None:
     assert len(set(cat.slugs)) == len(cat.slugs)
     for kata in cat.katas:
         assert kata.level in catalogue.LEVELS
-        assert len(kata.hints) >= catalogue.MIN_HINTS
+        assert kata.tasks and all(len(t.hints) >= catalogue.MIN_RUNGS for t in kata.tasks)
         assert (REAL_REPO / kata.test_file).is_file()

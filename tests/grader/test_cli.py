@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from toyrepo import KATAS, clean, solve, write, write_catalogue
+from toyrepo import HINTS, KATAS, clean, solve, write, write_catalogue, write_hints
 
 from grader.cli import main
 from grader.learning.progress import Progress
@@ -245,23 +245,77 @@ def test_check_works_in_a_release_without_solutions(kata, repo: Path) -> None:
 # --- hint, progress, reset ----------------------------------------------------------------------
 
 
-def test_hint_shows_one_more_hint_each_time_and_remembers(kata, repo: Path) -> None:
+def test_hint_climbs_the_ladder_of_task_1_before_any_check(kata, repo: Path) -> None:
     assert kata("start", "toy").exit_code == 0
     first = kata("hint")
     assert first.exit_code == 0
-    assert clean(first).strip() == "Hint 1/3: Use the + operator."
+    assert clean(first).splitlines() == [
+        "Task 1 — Add", "  Hint 1/3: Adding is the arithmetic you already know."]
     second = clean(kata("hint", "toy"))
-    assert "Hint 1/3" in second and "Hint 2/3: An f-string builds the greeting." in second
+    assert "Hint 1/3" in second and "  Hint 2/3: Use the + operator." in second
     assert "Hint 3/3" not in second
-    assert progress_data(repo)["katas"]["toy"]["hints_shown"] == 2
+    assert progress_data(repo)["katas"]["toy"]["hints"] == {"1": 2}
     third = kata("hint")
-    assert "Hint 3/3: Mind the '!'." in clean(third)
-    assert "That was the last hint for toy." in third.output
+    assert "  Hint 3/3: return a + b" in clean(third)
+    assert "That was the last hint for task 1." in third.output
     again = kata("hint")
     assert again.exit_code == 0
-    assert "Hint 3/3: Mind the '!'." in clean(again)
-    assert "No more hints for toy: these are all 3." in again.output
-    assert "Hints shown: 3" in clean(kata("progress"))
+    assert "  Hint 3/3: return a + b" in clean(again)
+    assert "No more hints for task 1: these are all 3." in again.output
+    assert "Greet" not in again.output  # task 2's ladder is untouched
+
+
+@pytest.mark.timeout(30)
+def test_hint_follows_the_first_task_failing_at_the_last_check(kata, repo: Path) -> None:
+    write(repo / "katas" / "toy.py", "def add(a, b):\n    return a + b\n\n\n"
+          "def greet(name):\n    return 'hi'\n")
+    assert kata("check", "toy").exit_code == 1
+    result = kata("hint")
+    out = clean(result)
+    assert result.exit_code == 0, out
+    assert out.splitlines() == [
+        "Task 2 — Greet", "  Hint 1/3: A greeting is a string built around the name."]
+    solve(repo, "toy")
+    assert kata("check").exit_code == 0
+    out = clean(kata("hint"))
+    assert out.strip() == ("Every task of toy passed its last check; `kata hint toy --task N` "
+                           "still climbs the ladder of task N.")
+    assert progress_data(repo)["katas"]["toy"]["hints"] == {"2": 1}
+
+
+def test_hint_task_climbs_that_task(kata, repo: Path) -> None:
+    result = kata("hint", "toy2", "--task", "2")
+    out = clean(result)
+    assert result.exit_code == 0, out
+    assert out.splitlines() == [
+        "Task 2 — Halve", "  Hint 1/3: Half of an odd number is not a whole number."]
+    assert progress_data(repo)["current"] == "toy2"  # `kata hint SLUG` makes SLUG current
+    out = clean(kata("hint", "--task", "1"))
+    assert out.splitlines() == [
+        "Task 1 — Double", "  Hint 1/2: Twice a number is the number added to itself."]
+    assert progress_data(repo)["katas"]["toy2"]["hints"] == {"1": 1, "2": 1}
+
+
+@pytest.mark.parametrize("number", ["3", "0", "-1"])
+def test_hint_for_an_unknown_task_is_one_line_and_exit_2(kata, repo: Path, number: str) -> None:
+    result = kata("hint", "toy", "--task", number)
+    out = clean(result)
+    assert result.exit_code == 2, out
+    assert out.strip() == f"Error: toy has no task {number}; its tasks are 1, 2"
+    assert not (repo / ".kata" / "progress.json").exists()  # nothing counted
+
+
+def test_hint_task_must_be_a_number(kata) -> None:
+    result = kata("hint", "toy", "--task", "two")
+    assert result.exit_code == 2
+    assert "'two' is not a valid integer" in clean(result)
+
+
+def test_progress_counts_hints_per_task(kata) -> None:
+    for args in (["toy"], ["toy"], ["toy", "--task", "2"], ["toy2", "--task", "2"]):
+        assert kata("hint", *args).exit_code == 0
+    out = clean(kata("progress"))
+    assert "Hints shown: 4\n  toy   task 1 2/3, task 2 1/3\n  toy2  task 2 1/3\n" in out, out
 
 
 def test_progress_on_a_fresh_repository(kata) -> None:
@@ -374,8 +428,9 @@ def test_verify_passes_on_the_toy_repository(kata) -> None:
     result = kata("verify")
     out = clean(result)
     assert result.exit_code == 0, out
-    assert re.search(r"toy\s+3/3 fail\s+3/3 pass\s+3/3 rejected\s+ok", out), out
-    assert re.search(r"toy2\s+2/2 fail\s+2/2 pass\s+3/3 rejected\s+ok", out), out
+    assert re.search(r"toy\s+2 tasks, 6 rungs\s+3/3 fail\s+3/3 pass\s+3/3 rejected\s+ok", out), out
+    assert re.search(r"toy2\s+2 tasks, 5 rungs\s+2/2 fail\s+2/2 pass\s+3/3 rejected\s+ok",
+                     out), out
     assert "2 of 2 katas sound" in out
 
 
@@ -386,7 +441,8 @@ def test_verify_fails_when_a_mutant_passes(kata, repo: Path) -> None:
     result = kata("verify", "toy")
     out = clean(result)
     assert result.exit_code == 1, out
-    assert re.search(r"toy\s+3/3 fail\s+3/3 pass\s+2/3 rejected\s+FAIL", out), out
+    assert re.search(r"toy\s+2 tasks, 6 rungs\s+3/3 fail\s+3/3 pass\s+2/3 rejected\s+FAIL",
+                     out), out
     assert ("toy: mutant 'subtracts' (Subtracts instead of adding.) passes every test: "
             "the suite misses this mistake") in out
     assert "0 of 1 katas sound" in out
@@ -402,7 +458,7 @@ def test_verify_fails_when_a_test_passes_on_the_stub(kata, repo: Path) -> None:
     assert result.exit_code == 1, out
     assert "toy: test_greet_says_hello passes on the stub: it grades nothing" in out
     assert "test_add_returns_the_sum passes" not in out
-    assert re.search(r"toy\s+2/3 fail", out), out
+    assert re.search(r"toy\s+2 tasks, 6 rungs\s+2/3 fail", out), out
 
 
 @pytest.mark.timeout(30)
@@ -410,6 +466,7 @@ def test_verify_reports_authoring_problems(kata, repo: Path) -> None:
     readme = repo / "katas" / "toy.md"
     readme.write_text(readme.read_text().replace("## Task 2 — Greet\n", "")
                       .replace("Run `kata check toy`.", "Good luck."))
+    write_hints(repo, "toy", {1: HINTS["toy"][1]})  # the catalogue still loads
     (repo / "solutions" / "mutants" / "toy" / "no_bang.py").unlink()
     write(repo / "solutions" / "mutants" / "toy" / "multiplies.py",
           '"""Imports a name the solution lacks."""\nfrom _reference import nothing\n')

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import queue
@@ -120,14 +121,15 @@ def run_watch_session(repo: Path, *flags: str, env: dict[str, str] | None = None
         notice = "File events do not arrive here"
         assert any(notice in line for line in first) is polling_notice, first
 
+        watch.send("h\n")  # the first task failing at the last check
+        hint = watch.wait_for(r"^  Hint 1/3: ", timeout=10)
+        assert hint[-2:] == ["Task 1 — Add",
+                             "  Hint 1/3: Adding is the arithmetic you already know."], hint
+
         solve(repo, "toy")
         rerun = watch.wait_for(WATCHING, timeout=20)
         assert "toy: passed  (3/3 tests passed)" in rerun, rerun
         assert "Passed! Next: kata start toy2" in rerun, rerun
-
-        watch.send("h\n")
-        hint = watch.wait_for(r"^Hint 1/3: ", timeout=10)
-        assert hint[-1] == "Hint 1/3: Use the + operator.", hint
 
         watch.send("q\n")
         started = time.monotonic()
@@ -136,6 +138,8 @@ def run_watch_session(repo: Path, *flags: str, env: dict[str, str] | None = None
         assert time.monotonic() - started < 5, "q must quit at once"
         err = watch.proc.stderr.read()
         assert "Traceback" not in err, err
+        progress = json.loads((repo / ".kata" / "progress.json").read_text(encoding="utf-8"))
+        assert progress["current"] == "toy"  # `kata watch toy` made it current
     finally:
         watch.kill()
 
@@ -360,6 +364,7 @@ def test_ungated_start_is_free(kata) -> None:
 
 @pytest.mark.timeout(60)
 def test_solution_unlocks_once_the_kata_passes(kata, repo: Path) -> None:
+    (repo / "solutions" / "toy.approaches.md").unlink()
     result = kata("solution", "toy")
     assert result.exit_code != 0
     message = one_line_error(result)
@@ -374,16 +379,52 @@ def test_solution_unlocks_once_the_kata_passes(kata, repo: Path) -> None:
     assert "def add(a, b):\n    return a + b" in out
     assert 'return f"Hello, {name}!"' in out
     assert ANSI not in out
+    assert "approaches" not in out  # toy has no approaches page: the reference alone
 
     assert kata("solution", "toy2").exit_code != 0  # still locked: it has not passed
 
 
-def test_solution_in_a_repository_without_solutions(kata, repo: Path) -> None:
-    shutil.rmtree(repo / "solutions")
+APPROACHES = """# Toy: other approaches
+
+## Other ways
+
+`operator.add` does the same as `+`.
+
+## Check yourself
+
+1. **Is `add("a", "b")` an error?** No: `+` joins strings.
+"""
+
+
+@pytest.mark.timeout(60)
+def test_solution_then_the_approaches_page_plain_when_piped(kata, repo: Path) -> None:
+    write(repo / "solutions" / "toy.approaches.md", APPROACHES)
+    solve(repo, "toy")
+    assert kata("check", "toy").exit_code == 0
     result = kata("solution", "toy")
-    assert result.exit_code != 0
-    message = one_line_error(result)
-    assert "no reference solutions" in message, message
+    out = clean(result)
+    assert result.exit_code == 0, out
+    reference = out.index("# solutions/toy.py\n")
+    page = out.index("# solutions/toy.approaches.md\n" + APPROACHES)
+    assert reference < out.index("return a + b") < page, out
+
+
+@pytest.mark.timeout(60)
+def test_solution_renders_the_approaches_page_on_a_terminal(kata, repo: Path) -> None:
+    write(repo / "solutions" / "toy.approaches.md", APPROACHES)
+    solve(repo, "toy")
+    assert kata("check", "toy").exit_code == 0
+    rc, out = run_on_a_tty(["--repo", str(repo), "solution", "toy"], child_env())
+    assert rc == 0, out
+    assert ANSI in out
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "Check yourself" in plain and "Is add(\"a\", \"b\") an error?" in plain, plain
+    assert "## Check yourself" not in plain and "**" not in plain  # rendered, not raw Markdown
+    assert plain.index("return a + b") < plain.index("Check yourself")
+
+
+# In a class release (no solutions/), `kata solution` says where the reference will appear under
+# the release's policy: tests/grader/test_reveal.py.
 
 
 # --- kata next ------------------------------------------------------------------------------------

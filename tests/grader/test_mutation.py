@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from toyrepo import clean, write
+from toyrepo import clean, write, write_hints
 
 from grader import catalogue
 from grader.teaching.mutation import generate, generate_file, sample
@@ -128,8 +128,8 @@ def test_a_package_kata_has_mutants_in_each_of_its_modules(tmp_path: Path):
         question = "Why a package?"
         points = 1
         files = ["katas/pkg/__init__.py", "katas/pkg/core.py"]
-        hints = ["a", "b", "c"]
         '''))
+    write_hints(root, "pkg", {1: ["a", "b"]})
     for rel in ("tests/stubs/pkg/__init__.py", "tests/stubs/pkg/core.py",
                 "tests/katas/test_pkg.py"):
         write(root / rel, "")

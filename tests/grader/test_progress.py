@@ -38,6 +38,9 @@ def saved(root: Path, **katas: dict) -> Path:
     (b'{"version": 1, "katas": {"toy": []}}', "corrupt"),
     (b'{"version": 1, "current": 5, "katas": {}}', "corrupt"),
     (b'{"version": 1, "katas": {"toy": {"hints_shown": "two"}}}', "corrupt"),
+    (b'{"version": 2, "katas": {"toy": {"hints": {"one": 1}}}}', "corrupt"),
+    (b'{"version": 2, "katas": {"toy": {"hints": {"1": true}}}}', "corrupt"),
+    (b'{"version": 2, "katas": {"toy": {"failing_tasks": "1"}}}', "corrupt"),
     (b"\xff\xfe\x00garbage", "unreadable (UnicodeDecodeError)"),
 ])
 def test_a_corrupt_progress_file_is_moved_aside(kata, repo: Path, content: bytes, why: str) -> None:
@@ -54,9 +57,10 @@ def test_a_corrupt_progress_file_is_moved_aside(kata, repo: Path, content: bytes
                         warning[0]), warning[0]
     aside = list(path.parent.glob("progress.*.corrupt"))
     assert [p.read_bytes() for p in aside] == [content]
-    assert "Hint 1/3: Use the + operator." in out
+    assert "Hint 1/3: Adding is the arithmetic you already know." in out
     fresh = json.loads(path.read_text())
-    assert fresh["katas"] == {"toy": {"hints_shown": 1}}
+    assert fresh["current"] == "toy" and fresh["version"] == 2
+    assert fresh["katas"]["toy"]["hints"] == {"1": 1}
 
 
 def test_progress_that_is_a_folder_is_moved_aside(kata, repo: Path) -> None:
@@ -87,7 +91,7 @@ def test_a_crash_inside_json_dump_keeps_the_old_file(repo: Path, monkeypatch) ->
 
     monkeypatch.setattr(json, "dump", power_cut)
     prog = Progress.load(repo)
-    prog.show_hint("toy", 3)
+    prog.show_rung("toy", 1, 3)
     with pytest.raises(RuntimeError, match="power cut"):
         prog.save()
     assert path.read_bytes() == before
@@ -137,9 +141,67 @@ def test_statuses(repo: Path) -> None:
     assert again.data == prog.data and again.warning is None
 
 
-def test_hints_stop_at_the_last_one(repo: Path) -> None:
+def test_rungs_stop_at_the_last_one_and_count_per_task(repo: Path) -> None:
     prog = Progress.load(repo)
-    assert [prog.show_hint("toy", 3) for _ in range(5)] == [1, 2, 3, 3, 3]
+    assert [prog.show_rung("toy", 2, 3) for _ in range(5)] == [1, 2, 3, 3, 3]
+    prog.show_rung("toy", 10, 2)
+    assert prog.hints_used("toy") == {2: 3, 10: 1}
+    assert prog.rungs_shown("toy", 1) == 0
+
+
+def test_a_pass_is_kept_with_its_time_when_a_later_check_fails(repo: Path) -> None:
+    prog = Progress.load(repo)
+    prog.record("toy", "passed", 3, 3, [])
+    when = prog.passed_when("toy")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", when), when
+    prog.record("toy", "failed", 1, 3, [2, 1])
+    assert prog.status("toy") == "passed before" and prog.has_passed("toy")
+    assert prog.passed_when("toy") == when and prog.failing_tasks("toy") == [1, 2]
+    prog.record("toy", "passed", 3, 3, [])
+    assert prog.status("toy") == "passed" and prog.failing_tasks("toy") == []
+
+
+# --- a progress file written before the hint ladders (version 1) ----------------------------------
+
+VERSION_1 = {
+    "version": 1, "current": "toy2",
+    "katas": {
+        "toy": {"started": "2026-11-20T09:00:00+00:00", "last_status": "failed",
+                "tests_passed": 1, "tests_total": 3, "last_run": "2026-11-21T10:00:00+00:00",
+                "passed": True, "hints_shown": 3},
+        "toy2": {"started": "2026-11-22T09:00:00+00:00", "last_status": "passed",
+                 "tests_passed": 2, "tests_total": 2, "last_run": "2026-11-22T10:30:00+00:00",
+                 "passed": True, "hints_shown": 1},
+    },
+}
+
+
+def test_a_version_1_file_keeps_its_hint_counts_and_passes(kata, repo: Path) -> None:
+    """The old single list of hints is gone: its counts stay as hints used, and every ladder
+    starts at its first rung; a pass keeps its points, and its time where the file knew it."""
+    path = progress_file(repo)
+    path.parent.mkdir()
+    path.write_text(json.dumps(VERSION_1))
+    result = kata("progress")
+    out = clean(result)
+    assert result.exit_code == 0 and result.stderr == "", out + result.stderr
+    assert "Overall      [####################] 2/2  15/15 points" in out
+    assert "toy: passed before, failing now (`kata check toy`)" in out
+    assert "Hints shown: 4\n  toy   3 from the old single list\n" \
+           "  toy2  1 from the old single list\n" in out, out
+    listing = clean(kata("list"))
+    assert re.search(r"^   toy   passed before\s+5 pts  Toy: add and greet$", listing,
+                     re.MULTILINE), listing
+    assert re.search(r"^ \* toy2  passed\s+10 pts", listing, re.MULTILINE), listing
+    hint = clean(kata("hint", "toy"))
+    assert "Hint 1/3: Adding is the arithmetic you already know." in hint
+    data = json.loads(path.read_text())
+    assert data["version"] == 2
+    assert data["katas"]["toy"]["hints_before_ladders"] == 3
+    assert data["katas"]["toy"]["hints"] == {"1": 1} and "hints_shown" not in data["katas"]["toy"]
+    assert data["katas"]["toy2"]["passed_at"] == "2026-11-22T10:30:00+00:00"
+    assert "Hints shown: 5\n  toy   task 1 1/3, 3 from the old single list\n" \
+           in clean(kata("progress"))
 
 
 # --- the workspace -----------------------------------------------------------------------------
@@ -188,7 +250,7 @@ def test_bars_and_colours() -> None:
 def test_render_levels_counts_points_per_level(repo: Path) -> None:
     cat = catalogue.load(repo)
     prog = Progress.load(repo)
-    prog.record("toy2", "passed", 2, 2)
+    prog.record("toy2", "passed", 2, 2, [])
     text = report.render_levels(cat, prog, report.Painter(False))
     assert text.splitlines() == [
         "Beginner     [--------------------] 0/1  0/5 points",
@@ -196,3 +258,5 @@ def test_render_levels_counts_points_per_level(repo: Path) -> None:
         "Overall      [##########----------] 1/2  10/15 points",
     ]
     assert report.next_kata(cat, prog).slug == "toy"
+    prog.start("toy2")
+    assert report.next_kata(cat, prog).slug == "toy"  # wraps round: toy2 is the last

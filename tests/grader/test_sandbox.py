@@ -421,6 +421,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write(teacher / "pyproject.toml", '[project]\nname = "toy-katas"\nversion = "0.1.0"\n')
     result = CliRunner().invoke(main, ["--repo", str(teacher), "release", str(base / "course")])
     assert result.exit_code == 0, clean(result)
+    # the bundle holds the references that a pass reveals: "solutions-read-and-run" aims at them
+    assert (base / "course-teacher" / "solutions" / "toy.py").read_text() == TOY_SOLUTION
     return base / "course-teacher"
 
 

@@ -1,8 +1,10 @@
 """A tiny toy kata repository, written into ``tmp_path``, for the grader's own tests.
 
 Two katas: ``toy`` (beginner, 5 points) and ``toy2`` (intermediate, 10 points), each with a
-pristine stub, the learner's copy, a README, a reference solution, three mutants and a suite with
-task markers. ``[limits]`` are small so that a hang costs seconds, not minutes.
+pristine stub, the learner's copy, a README of two tasks, a hint ladder per task
+(``hints/<slug>.toml``), a reference solution, an approaches page
+(``solutions/<slug>.approaches.md``), three mutants and a suite with task markers.
+``[limits]`` are small so that a hang costs seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -114,6 +116,26 @@ TOY2_MUTANTS = {
                   "def double(x):\n    return 2 * x + 1\n",
 }
 
+# Each page has a line found nowhere else, so that a test can tell whether it was revealed.
+APPROACHES = {
+    "toy": """# toy: other approaches
+
+## Other ways
+
+`operator.add(a, b)` does what `a + b` does (TOY-APPROACHES).
+
+## Check yourself
+
+1. Is `add("a", "b")` an error? No: `+` joins strings.
+""",
+    "toy2": """# toy2: other approaches
+
+## Other ways
+
+`x * 0.5` halves as well as `x / 2` (TOY2-APPROACHES).
+""",
+}
+
 QUESTIONS = {
     "toy": "How do you add two numbers and greet someone in Python?",
     "toy2": "How do you double and halve a number in Python?",
@@ -139,12 +161,25 @@ Run `kata check {slug}`.
 
 KATAS = [
     {"slug": "toy", "level": "beginner", "title": "Toy: add and greet", "points": 5,
-     "question": QUESTIONS["toy"], "files": ["katas/toy.py"],
-     "hints": ["Use the + operator.", "An f-string builds the greeting.", "Mind the '!'."]},
+     "question": QUESTIONS["toy"], "files": ["katas/toy.py"]},
     {"slug": "toy2", "level": "intermediate", "title": "Toy 2: double and halve", "points": 10,
-     "question": QUESTIONS["toy2"], "files": ["katas/toy2.py"],
-     "hints": ["Multiply by two.", "Divide with /, not //.", "halve(3) is 1.5."]},
+     "question": QUESTIONS["toy2"], "files": ["katas/toy2.py"]},
 ]
+
+# One ladder per README task, concept first (hints/<slug>.toml).
+HINTS = {
+    "toy": {
+        1: ["Adding is the arithmetic you already know.", "Use the + operator.",
+            "return a + b"],
+        2: ["A greeting is a string built around the name.", "An f-string builds the greeting.",
+            "Mind the '!'."],
+    },
+    "toy2": {
+        1: ["Twice a number is the number added to itself.", "Multiply by two with *."],
+        2: ["Half of an odd number is not a whole number.", "Divide with /, not //.",
+            "halve(3) is 1.5."],
+    },
+}
 
 FILES = {
     "toy": (TOY_STUB, TOY_SOLUTION, TOY_TESTS, TOY_MUTANTS, ("Add", "Greet")),
@@ -177,6 +212,15 @@ def write_catalogue(root: Path, katas: list[dict], limits: dict | None = None) -
     (root / "katas.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_hints(root: Path, slug: str, ladders: dict[int, list[str]]) -> Path:
+    """Write ``hints/<slug>.toml`` from {task number: rungs}."""
+    text = "".join(
+        f"[[task]]\nnumber = {number}\nrungs = {toml_value(rungs)}\n\n"
+        for number, rungs in ladders.items()
+    )
+    return write(root / "hints" / f"{slug}.toml", text)
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -194,9 +238,11 @@ def build_repo(root: Path) -> Path:
         write(root / "katas" / f"{slug}.md", README.format(
             title=kata["title"], question=kata["question"], task1=task1, task2=task2, slug=slug))
         write(root / "solutions" / f"{slug}.py", solution)
+        write(root / "solutions" / f"{slug}.approaches.md", APPROACHES[slug])
         for name, text in mutants.items():
             write(root / "solutions" / "mutants" / slug / f"{name}.py", text)
         write(root / "tests" / "katas" / f"test_{slug}.py", tests)
+        write_hints(root, slug, HINTS[slug])
     return root
 
 

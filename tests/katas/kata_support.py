@@ -1,9 +1,10 @@
 """Assertions shared by the kata suites: every failure says what was called, what came back and
 what was expected. A bare ``Failed: DID NOT RAISE <class 'ValueError'>`` says none of that.
 
-    from kata_support import call_raises, expect_raises
+    from kata_support import call_raises, call_refuses, expect_raises
 
     error = call_raises(ValueError, retry, times=0)          # calls retry(times=0)
+    error = call_refuses(ValueError, retry, times=0)         # ...and its message is not empty
     with expect_raises(TypeError, "Point(True, 2)"):         # for a block of code
         Point(True, 2)
 
@@ -44,6 +45,16 @@ def call_raises(expected: Expected, func: Callable[..., Any], /, *args, **kwargs
     pytest.fail(
         f"{call} returned {value!r}; expected it to raise {_names(expected)}", pytrace=False
     )
+
+
+def call_refuses(expected: Expected, func: Callable[..., Any], /, *args, **kwargs) -> BaseException:
+    """``call_raises``, and the error must say what was wrong: a bare ``TypeError()`` does not."""
+    error = call_raises(expected, func, *args, **kwargs)
+    assert str(error).strip(), (
+        f"{describe_call(func, args, kwargs)} raised {type(error).__name__}() with an empty "
+        "message; say what was wrong"
+    )
+    return error
 
 
 @contextmanager

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from blueprints import create_app
-from flask import url_for
+from blueprints.errors import json_error
+from flask import Flask, template_rendered, url_for
+from kata_support import call_raises
+from werkzeug.exceptions import MethodNotAllowed
 
 ADMIN, USER = "tok-admin-0123456789", "tok-user-9876543210"
 TOKENS = {
@@ -17,7 +21,11 @@ TOKENS = {
 
 @pytest.fixture
 def app():
-    return create_app({"API_TOKENS": TOKENS})
+    # PROPAGATE_EXCEPTIONS: an exception in your view reaches the test with its traceback (your
+    # line) instead of becoming an anonymous 500.
+    app = create_app({"API_TOKENS": TOKENS, "PROPAGATE_EXCEPTIONS": True})
+    assert isinstance(app, Flask), f"create_app(...) returned {app!r}; expected a Flask app"
+    return app
 
 
 @pytest.fixture
@@ -35,10 +43,33 @@ def show(response) -> str:
 
 def assert_json_error(response, status: int, what: str) -> None:
     assert response.status_code == status, f"{what} answered {show(response)}; expected {status}"
-    assert response.is_json and "error" in (response.get_json(silent=True) or {}), (
+    body = response.get_json(silent=True)
+    assert response.is_json and isinstance(body, dict) and "error" in body, (
         f"{what} answered {response.content_type} {show(response)}; "
         'expected a JSON body like {"error": ...}'
     )
+    assert isinstance(body["error"], str) and body["error"].strip(), (
+        f"{what} answered {body!r}; expected 'error' to be a non-empty string"
+    )
+
+
+@contextmanager
+def rendered_templates(app):
+    """The (template name, context) pairs that app renders inside the block."""
+    seen: list[tuple[str, dict]] = []
+
+    def record(sender, template, context, **extra):
+        seen.append((template.name, context))
+
+    template_rendered.connect(record, app)
+    try:
+        yield seen
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+def allowed_methods(response) -> set[str]:
+    return {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
 
 
 def assert_html(response, status: int, what: str) -> None:
@@ -97,10 +128,47 @@ def test_whoami_returns_the_identity_of_a_known_token(client):
         ("a prefix of a token", bearer(ADMIN[:-1])),
         ("a huge token", bearer("t" * 50_000)),
     ],
+    ids=["no-header", "basic-scheme", "bearer-without-token", "unknown-token",
+         "token-plus-a-character", "token-prefix", "huge-token"],
 )
-def test_whoami_without_a_valid_token_is_401_json(client, case, headers):
+def test_whoami_without_a_valid_token_is_401_json_with_a_bearer_challenge(client, case, headers):
     response = client.get("/auth/whoami", headers=headers)
     assert_json_error(response, 401, f"GET /auth/whoami with {case}")
+    challenge = response.headers.get("WWW-Authenticate", "")
+    assert challenge.startswith("Bearer"), (
+        f"GET /auth/whoami with {case} answered WWW-Authenticate {challenge!r}; expected a "
+        "'Bearer ...' challenge (RFC 6750)"
+    )
+
+
+@pytest.mark.task(1)
+def test_create_app_copies_every_config_key():
+    app = create_app({"API_TOKENS": {}, "TESTING": True, "SECRET_KEY": "s3cret", "PAGE": 3})
+    got = {key: app.config.get(key) for key in ("TESTING", "SECRET_KEY", "PAGE")}
+    want = {"TESTING": True, "SECRET_KEY": "s3cret", "PAGE": 3}
+    assert got == want, (
+        f"create_app({{..., 'TESTING': True, 'SECRET_KEY': 's3cret', 'PAGE': 3}}) gave "
+        f"app.config values {got}; expected {want}: copy every key of config into app.config"
+    )
+
+
+@pytest.mark.task(1)
+def test_changing_the_callers_token_table_later_changes_nothing():
+    tokens = {USER: {"user": "bob", "role": "user"}}
+    app = create_app({"API_TOKENS": tokens})
+    tokens[ADMIN] = {"user": "alice", "role": "admin"}
+    tokens[USER]["role"] = "admin"
+    client = app.test_client()
+    response = client.get("/auth/whoami", headers=bearer(ADMIN))
+    assert response.status_code == 401, (
+        "a token added to the caller's table after create_app was accepted: "
+        f"{show(response)}; keep a copy of your own"
+    )
+    response = client.get("/auth/whoami", headers=bearer(USER))
+    assert response.get_json(silent=True) == {"user": "bob", "role": "user"}, (
+        "after the caller changed bob's role in its own table, GET /auth/whoami answered "
+        f"{show(response)}; expected bob to still be a user (copy the identities too)"
+    )
 
 
 @pytest.mark.task(1)
@@ -116,17 +184,18 @@ def test_two_apps_do_not_share_their_token_tables():
 
 
 @pytest.mark.task(1)
-@pytest.mark.parametrize("tokens", ["tok-admin", ["tok-admin"], 42])
+@pytest.mark.parametrize("tokens", ["tok-admin", ["tok-admin"], 42], ids=["str", "list", "int"])
 def test_create_app_rejects_a_token_table_that_is_not_a_mapping(tokens):
-    with pytest.raises(TypeError):
-        create_app({"API_TOKENS": tokens})
+    call_raises(TypeError, create_app, {"API_TOKENS": tokens})
 
 
 # --- Task 2 ------------------------------------------------------------------------------------
 
 
 @pytest.mark.task(2)
-@pytest.mark.parametrize(("prefix", "greeting"), [("/en", "Welcome"), ("/fr", "Bienvenue")])
+@pytest.mark.parametrize(
+    ("prefix", "greeting"), [("/en", "Welcome"), ("/fr", "Bienvenue")], ids=["en", "fr"]
+)
 def test_both_pages_mounts_answer_under_their_prefixes(client, prefix, greeting):
     for path in [f"{prefix}/", f"{prefix}/about", f"{prefix}/articles/1"]:
         response = client.get(path)
@@ -146,6 +215,8 @@ def test_url_for_builds_distinct_urls_for_each_mount(app):
                 ("pages_en.about", {}),
                 ("pages_fr.about", {}),
                 ("pages_fr.article", {"article_id": 2}),
+                ("pages_en.static", {"filename": "pages.css"}),
+                ("pages_fr.static", {"filename": "pages.css"}),
             ]
         }
     want = {
@@ -154,19 +225,72 @@ def test_url_for_builds_distinct_urls_for_each_mount(app):
         "pages_en.about": "/en/about",
         "pages_fr.about": "/fr/about",
         "pages_fr.article": "/fr/articles/2",
+        "pages_en.static": "/en/static/pages.css",
+        "pages_fr.static": "/fr/static/pages.css",
     }
     assert got == want, f"url_for gave {got}; expected {want}"
 
 
 @pytest.mark.task(2)
-@pytest.mark.parametrize("prefix", ["/en", "/fr"])
-def test_each_mount_links_to_its_own_about_page(client, prefix):
-    body = client.get(f"{prefix}/").get_data(as_text=True)
-    links = re.findall(r'href="([^"]+)"', body)
-    assert links == [f"{prefix}/about"], (
-        f"GET {prefix}/ links to {links}; expected [{prefix + '/about'!r}]: build the link "
-        "with url_for('.about'), relative to the mount that answered"
+@pytest.mark.parametrize(
+    ("prefix", "greeting"), [("/en", "Welcome"), ("/fr", "Bienvenue")], ids=["en", "fr"]
+)
+def test_each_mount_renders_the_template_with_its_own_urls(app, client, prefix, greeting):
+    with rendered_templates(app) as seen:
+        response = client.get(f"{prefix}/")
+    assert response.status_code == 200, f"GET {prefix}/ answered {show(response)}; expected 200"
+    names = [name for name, _ in seen]
+    assert names == ["pages/index.html"], (
+        f"GET {prefix}/ rendered the templates {names}; expected render_template("
+        "'pages/index.html', ...) once"
     )
+    context = seen[0][1]
+    want = {"greeting": greeting, "about_url": f"{prefix}/about",
+            "css_url": f"{prefix}/static/pages.css"}
+    got = {key: context.get(key) for key in want}
+    assert got == want, (
+        f"GET {prefix}/ rendered pages/index.html with {got}; expected {want}: build the URLs "
+        "with url_for('.about') and url_for('.static', filename=...), relative to the mount"
+    )
+    body = response.get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)"', body)
+    assert links == [f"{prefix}/about"], f"GET {prefix}/ links to {links}; expected one link"
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("prefix", ["/en", "/fr"], ids=["en", "fr"])
+def test_each_mount_serves_the_blueprints_stylesheet(client, prefix):
+    response = client.get(f"{prefix}/static/pages.css")
+    assert response.status_code == 200 and response.mimetype == "text/css", (
+        f"GET {prefix}/static/pages.css answered {show(response)} ({response.mimetype}); "
+        "expected 200 text/css: give the blueprint static_folder='static'"
+    )
+    assert "pages blueprint" in response.get_data(as_text=True), (
+        f"GET {prefix}/static/pages.css did not serve static/pages.css: {show(response)}"
+    )
+    response.close()
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("/en/articles/1", "Blueprints"), ("/fr/articles/2", "Application factories")],
+    ids=["en-article-1", "fr-article-2"],
+)
+def test_an_article_page_shows_its_title(client, path, title):
+    response = client.get(path)
+    assert_html(response, 200, f"GET {path}")
+    assert title in response.get_data(as_text=True), (
+        f"GET {path} answered {show(response)}; expected the title {title!r} from ARTICLES"
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("prefix", ["/en", "/fr"], ids=["en", "fr"])
+def test_the_about_page_is_html(client, prefix):
+    response = client.get(f"{prefix}/about")
+    assert_html(response, 200, f"GET {prefix}/about")
+    assert response.get_data(as_text=True).strip(), f"GET {prefix}/about answered an empty page"
 
 
 @pytest.mark.task(2)
@@ -196,7 +320,7 @@ def test_admin_without_credentials_is_401_with_a_bearer_challenge(client):
 @pytest.mark.parametrize(
     "headers",
     [bearer("tok-nobody"), {"Authorization": f"Basic {ADMIN}"}, {"Authorization": "Bearer "}],
-    ids=["unknown token", "Basic scheme", "empty bearer"],
+    ids=["unknown-token", "basic-scheme", "empty-bearer"],
 )
 def test_admin_with_bad_credentials_is_401(client, headers):
     response = client.get("/admin/users", headers=headers)
@@ -223,6 +347,18 @@ def test_admin_with_an_admin_token_lists_the_users(client):
 
 
 @pytest.mark.task(3)
+@pytest.mark.parametrize(
+    ("name", "role"), [("bob", "user"), ("alice", "admin")], ids=["bob", "alice"]
+)
+def test_an_admin_can_read_one_user(client, name, role):
+    response = client.get(f"/admin/users/{name}", headers=bearer(ADMIN))
+    want = {"user": name, "role": role}
+    assert response.status_code == 200 and response.get_json(silent=True) == want, (
+        f"GET /admin/users/{name} as alice answered {show(response)}; expected 200 {want}"
+    )
+
+
+@pytest.mark.task(3)
 def test_an_admin_can_change_a_role(client):
     response = client.put("/admin/users/bob", headers=bearer(ADMIN), json={"role": "admin"})
     assert response.status_code == 200, f"PUT /admin/users/bob answered {show(response)}"
@@ -232,6 +368,15 @@ def test_an_admin_can_change_a_role(client):
     response = client.get("/admin/users/bob", headers=bearer(USER))
     assert response.status_code == 200, (
         f"after promotion, bob's GET /admin/users/bob answered {show(response)}; expected 200"
+    )
+    response = client.put("/admin/users/bob", headers=bearer(ADMIN), json={"role": "user"})
+    assert response.status_code == 200 and response.get_json() == {"user": "bob", "role": "user"}, (
+        f"PUT /admin/users/bob {{'role': 'user'}} (demoting bob again) answered {show(response)};"
+        " expected 200 {'user': 'bob', 'role': 'user'}"
+    )
+    response = client.get("/admin/users", headers=bearer(USER))
+    assert response.status_code == 403, (
+        f"after demotion, bob's GET /admin/users answered {show(response)}; expected 403"
     )
 
 
@@ -253,18 +398,55 @@ def test_a_missing_user_inside_admin_is_a_json_404(client):
         ("a JSON list", {"json": ["admin"]}, 400),
         ("an unknown role", {"json": {"role": "root"}}, 400),
         ("a role that is not a string", {"json": {"role": ["admin"]}}, 400),
+        ("a role in capitals", {"json": {"role": "ADMIN"}}, 400),
+        ("no role", {"json": {"name": "admin"}}, 400),
     ],
+    ids=["invalid-json", "form-post", "json-list", "unknown-role", "role-not-a-string",
+         "role-in-capitals", "no-role"],
 )
 def test_a_bad_body_inside_admin_is_a_json_error(client, case, kwargs, status):
     response = client.put("/admin/users/bob", headers=bearer(ADMIN), **kwargs)
     assert_json_error(response, status, f"PUT /admin/users/bob with {case}")
+    role = client.get("/auth/whoami", headers=bearer(USER)).get_json()
+    assert role == {"user": "bob", "role": "user"}, f"after the refused PUT, bob is {role}"
 
 
 @pytest.mark.task(4)
-def test_a_missing_article_outside_admin_keeps_the_html_404(client):
-    assert_html(client.get("/en/articles/999"), 404, "GET /en/articles/999")
+@pytest.mark.parametrize("path", ["/en/articles/3", "/fr/articles/999"], ids=["en-3", "fr-999"])
+def test_a_missing_article_outside_admin_keeps_the_html_404(client, path):
+    assert_html(client.get(path), 404, f"GET {path}")
 
 
 @pytest.mark.task(4)
 def test_an_unknown_url_keeps_the_html_404(client):
     assert_html(client.get("/nowhere"), 404, "GET /nowhere")
+
+
+@pytest.mark.task(4)
+def test_json_error_keeps_the_status_and_headers_of_the_error(app):
+    error = MethodNotAllowed(valid_methods=["GET", "PUT"], description="not here")
+    with app.test_request_context("/admin/users/bob", method="DELETE"):
+        response = app.make_response(json_error(error))
+    body = response.get_json(silent=True)
+    assert response.status_code == 405 and body == {
+        "error": "Method Not Allowed", "message": "not here"
+    }, (
+        "json_error(MethodNotAllowed(valid_methods=['GET', 'PUT'], description='not here')) "
+        f"gave {show(response)}; expected 405 with {{'error': 'Method Not Allowed', "
+        "'message': 'not here'}"
+    )
+    assert allowed_methods(response) == {"GET", "PUT"}, (
+        f"json_error(MethodNotAllowed(valid_methods=['GET', 'PUT'])) gave Allow: "
+        f"{response.headers.get('Allow')!r}; expected 'GET, PUT': start from error.get_response()"
+    )
+
+
+@pytest.mark.task(4)
+def test_a_method_admin_does_not_support_is_flasks_html_405_with_allow(client):
+    response = client.delete("/admin/users/bob", headers=bearer(ADMIN))
+    assert_html(response, 405, "DELETE /admin/users/bob as admin")
+    allowed = allowed_methods(response)
+    assert {"GET", "PUT"} <= allowed and "DELETE" not in allowed, (
+        f"DELETE /admin/users/bob answered Allow: {response.headers.get('Allow')!r}; expected "
+        "the methods that work, GET and PUT among them"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import logging
 import os
 import sqlite3
@@ -21,6 +22,17 @@ from context_managers import (
     temporary_env,
     transaction,
 )
+from kata_support import call_refuses, expect_raises
+
+
+@contextlib.contextmanager
+def refused(expected, call: str):
+    """``expect_raises``, and the error must say what was wrong: a bare ``TypeError()`` does not."""
+    with expect_raises(expected, call) as info:
+        yield info
+    assert str(info.value).strip(), (
+        f"{call} raised {type(info.value).__name__}() with an empty message; say what was wrong"
+    )
 
 
 def fake_clock(*readings: float):
@@ -47,7 +59,7 @@ def test_timer_returns_itself_and_measures_the_block_with_the_injected_clock():
 def test_timer_records_elapsed_time_on_error_and_does_not_swallow_the_error():
     timer = Timer(clock=fake_clock(1.0, 4.0))
     boom = ValueError("boom")
-    with pytest.raises(ValueError) as info, timer:
+    with expect_raises(ValueError, "with Timer(): raise ValueError('boom')") as info, timer:
         raise boom
     assert info.value is boom, "the block's own exception must come out of the with statement"
     assert timer.elapsed == 3.0, f"after an error elapsed is {timer.elapsed!r}; expected 3.0"
@@ -102,8 +114,11 @@ def test_temporary_env_changes_deletes_and_adds_then_restores_all_three(env):
 @pytest.mark.task(2)
 def test_temporary_env_restores_when_the_block_raises(env):
     before = snapshot(env)
-    with pytest.raises(KeyError), temporary_env(**{env["CHANGED"]: "x", env["ADDED"]: "y",
-                                                   env["DELETED"]: None}):
+    changes = {env["CHANGED"]: "x", env["ADDED"]: "y", env["DELETED"]: None}
+    with (
+        expect_raises(KeyError, "with temporary_env(...): raise KeyError"),
+        temporary_env(**changes),
+    ):
         raise KeyError("inside")
     assert snapshot(env) == before, f"after an error the variables are {snapshot(env)!r}"
 
@@ -117,17 +132,24 @@ def test_temporary_env_restores_when_the_block_raises(env):
 def test_temporary_env_rejects_bad_values_before_changing_anything(env, bad, error):
     before = snapshot(env)
     changes = {env["CHANGED"]: "changed-first", env["ADDED"]: bad}
-    with pytest.raises(error), temporary_env(**changes):
-        pytest.fail("the block ran although a value was invalid")
-    assert snapshot(env) == before, (
-        f"temporary_env(... {bad!r}) raised but left the environment as {snapshot(env)!r}"
-    )
+    call = f"temporary_env(CHANGED='changed-first', ADDED={bad!r})"
+    with refused(error, call), temporary_env(**changes):
+        pytest.fail(f"the block of {call} ran although a value was invalid")
+    assert snapshot(env) == before, f"{call} raised but left the environment as {snapshot(env)!r}"
 
 
 @pytest.mark.task(2)
-def test_temporary_env_rejects_a_name_containing_equals(env):
-    with pytest.raises(ValueError), temporary_env(**{"A=B": "1"}):
-        pytest.fail("the block ran with an invalid name")
+@pytest.mark.parametrize(
+    "name", ["A=B", "", "A\0B"], ids=["equals-sign", "empty-name", "nul-in-name"]
+)
+@pytest.mark.parametrize("value", ["1", None], ids=["set", "delete"])
+def test_temporary_env_rejects_a_bad_name_before_changing_anything(env, name, value):
+    before = snapshot(env)
+    changes = {env["CHANGED"]: "changed-first", name: value}
+    call = f"temporary_env(CHANGED='changed-first', **{{{name!r}: {value!r}}})"
+    with refused(ValueError, call), temporary_env(**changes):
+        pytest.fail(f"the block of {call} ran with an invalid name")
+    assert snapshot(env) == before, f"{call} raised but left the environment as {snapshot(env)!r}"
 
 
 # --- Task 3: transaction --------------------------------------------------------------------------
@@ -135,8 +157,10 @@ def test_temporary_env_rejects_a_name_containing_equals(env):
 
 def open_bank(path, **kwargs) -> sqlite3.Connection:
     conn = sqlite3.connect(path, **kwargs)
-    conn.execute("CREATE TABLE IF NOT EXISTS accounts "
-                 "(name TEXT PRIMARY KEY, balance INTEGER NOT NULL CHECK (balance >= 0))")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS accounts "
+        "(name TEXT PRIMARY KEY, balance INTEGER NOT NULL CHECK (balance >= 0))"
+    )
     conn.execute("INSERT OR IGNORE INTO accounts VALUES ('alice', 100), ('bob', 0)")
     conn.commit()
     return conn
@@ -181,7 +205,8 @@ def test_transaction_commits_when_the_block_succeeds(bank):
 @pytest.mark.task(3)
 def test_transaction_rolls_back_every_statement_and_reraises_the_database_error(bank):
     conn, path = bank
-    with pytest.raises(sqlite3.IntegrityError), transaction(conn):
+    call = "with transaction(conn): transfer 500 from alice (who has 100)"
+    with expect_raises(sqlite3.IntegrityError, call), transaction(conn):
         transfer(conn, 500)  # bob is credited first, then alice's CHECK fails
     assert balances(path) == {"alice": 100, "bob": 0}, (
         f"after a failed transfer the balances are {balances(path)!r}; the credit to bob must be "
@@ -198,7 +223,8 @@ def test_transaction_rolls_back_on_a_python_error_and_on_base_exceptions(bank):
         pass
 
     for error in (ValueError("not the database"), Abort()):
-        with pytest.raises(type(error)) as info, transaction(conn):
+        call = f"with transaction(conn): transfer 10, then raise {error!r}"
+        with expect_raises(type(error), call) as info, transaction(conn):
             transfer(conn, 10)
             raise error
         assert info.value is error, f"transaction re-raised {info.value!r}, not the original"
@@ -213,13 +239,42 @@ def test_a_nested_transaction_undoes_only_the_inner_block(bank):
     conn, path = bank
     with transaction(conn):
         transfer(conn, 10)
-        with pytest.raises(ZeroDivisionError), transaction(conn):
+        inner = "an inner `with transaction(conn):` raising ZeroDivisionError"
+        with expect_raises(ZeroDivisionError, inner), transaction(conn):
             transfer(conn, 20)
             _ = 1 / 0
         transfer(conn, 5)
     assert balances(path) == {"alice": 85, "bob": 15}, (
         f"outer transfers 10 and 5 with a failed inner 20 gave {balances(path)!r}; "
         "expected {'alice': 85, 'bob': 15} (use a SAVEPOINT for the inner block)"
+    )
+
+
+@pytest.mark.task(3)
+def test_transaction_rolls_back_when_the_commit_itself_fails(bank):
+    conn, path = bank
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, account TEXT "
+        "REFERENCES accounts (name) DEFERRABLE INITIALLY DEFERRED)"
+    )
+    if conn.in_transaction:
+        conn.commit()
+    call = "with transaction(conn): a deferred foreign key that fails only at COMMIT"
+    with expect_raises(sqlite3.IntegrityError, call), transaction(conn):
+        transfer(conn, 10)
+        conn.execute("INSERT INTO audit (account) VALUES ('nobody')")  # checked at COMMIT
+    assert not conn.in_transaction, (
+        "COMMIT failed (deferred foreign key) and the connection was left inside the open "
+        "transaction: roll back when commit() raises, then re-raise"
+    )
+    assert balances(path) == {"alice": 100, "bob": 0}, (
+        f"after the failed COMMIT the balances are {balances(path)!r}; expected no change"
+    )
+    with transaction(conn):
+        transfer(conn, 1)
+    assert balances(path) == {"alice": 99, "bob": 1}, (
+        f"a transaction after the failed COMMIT left the balances at {balances(path)!r}"
     )
 
 
@@ -251,13 +306,15 @@ def test_suppress_and_log_suppresses_listed_types_and_subclasses_and_logs_them(l
 
 @pytest.mark.task(4)
 def test_suppress_and_log_lets_other_exceptions_through_unlogged(logger, caplog):
-    with pytest.raises(TypeError), suppress_and_log(KeyError, logger=logger):
+    call = "with suppress_and_log(KeyError): raise TypeError"
+    with expect_raises(TypeError, call), suppress_and_log(KeyError, logger=logger):
         raise TypeError("not listed")
 
     class Interrupt(BaseException):
         pass
 
-    with pytest.raises(Interrupt), suppress_and_log(Exception, logger=logger):
+    call = "with suppress_and_log(Exception): raise Interrupt()  # a BaseException"
+    with expect_raises(Interrupt, call), suppress_and_log(Exception, logger=logger):
         raise Interrupt()
     with suppress_and_log(KeyError, logger=logger):
         pass
@@ -267,11 +324,13 @@ def test_suppress_and_log_lets_other_exceptions_through_unlogged(logger, caplog)
 
 
 @pytest.mark.task(4)
-@pytest.mark.parametrize("args", [(), (ValueError(),), ("KeyError",), (int,)],
-                         ids=["none", "instance", "string", "not-an-exception"])
+@pytest.mark.parametrize(
+    "args",
+    [(), (ValueError(),), ("KeyError",), (int,)],
+    ids=["none", "instance", "string", "not-an-exception"],
+)
 def test_suppress_and_log_rejects_arguments_that_are_not_exception_classes(logger, args):
-    with pytest.raises(TypeError):
-        suppress_and_log(*args, logger=logger)
+    call_refuses(TypeError, suppress_and_log, *args, logger=logger)
 
 
 # --- Task 5: atomic_write -------------------------------------------------------------------------
@@ -300,11 +359,22 @@ class SimulatedDiskFull(Exception):
     pass
 
 
+@contextlib.contextmanager
+def umask_set_to(value: int):
+    """Run the block with the process umask set to ``value`` (the test's own thread only)."""
+    old = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
 @pytest.mark.task(5)
 def test_atomic_write_keeps_the_old_content_when_the_write_fails_midway(tmp_path):
     target = tmp_path / "ledger.txt"
     target.write_text("balance=100\n", encoding="utf-8")
-    with pytest.raises(SimulatedDiskFull), atomic_write(target) as f:
+    call = "with atomic_write(path) as f: f.write('balance='); raise"
+    with expect_raises(SimulatedDiskFull, call), atomic_write(target) as f:
         f.write("balance=")
         raise SimulatedDiskFull("disk full (simulated)")
     assert target.read_text(encoding="utf-8") == "balance=100\n", (
@@ -314,7 +384,8 @@ def test_atomic_write_keeps_the_old_content_when_the_write_fails_midway(tmp_path
         f"a failed write left {sorted(p.name for p in tmp_path.iterdir())}; remove the temp file"
     )
     missing = tmp_path / "new.txt"
-    with pytest.raises(SimulatedDiskFull), atomic_write(missing) as f:
+    call = "with atomic_write(new_path) as f: f.write('half'); raise"
+    with expect_raises(SimulatedDiskFull, call), atomic_write(missing) as f:
         f.write("half")
         raise SimulatedDiskFull("fail")
     assert not missing.exists(), "a failed write created the target file"
@@ -325,6 +396,7 @@ def test_atomic_write_fsyncs_a_temp_file_in_the_same_directory_then_os_replaces(
     tmp_path, monkeypatch
 ):
     calls: list[tuple] = []
+    sizes: list[int] = []
     real_replace, real_fsync = os.replace, os.fsync
 
     def spy_replace(src, dst, *args, **kwargs):
@@ -332,8 +404,10 @@ def test_atomic_write_fsyncs_a_temp_file_in_the_same_directory_then_os_replaces(
         return real_replace(src, dst, *args, **kwargs)
 
     def spy_fsync(fd):
-        if stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode):
             calls.append(("fsync",))
+            sizes.append(info.st_size)
         return real_fsync(fd)
 
     monkeypatch.setattr(os, "replace", spy_replace)
@@ -350,26 +424,116 @@ def test_atomic_write_fsyncs_a_temp_file_in_the_same_directory_then_os_replaces(
     assert ("fsync",) in calls and calls.index(("fsync",)) < calls.index(replaces[0]), (
         f"calls were {calls!r}; fsync the temp file before os.replace"
     )
+    assert sizes[0] == len("data"), (
+        f"when the temp file was fsynced it held {sizes[0]} bytes of the 4 written: flush() "
+        "Python's buffer to the file first, or fsync makes nothing durable"
+    )
 
 
 @pytest.mark.task(5)
-def test_atomic_write_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+@pytest.mark.parametrize(
+    "mode", [0o640, 0o664, 0o666, 0o600, 0o755], ids=["0o640", "0o664", "0o666", "0o600", "0o755"]
+)
+def test_atomic_write_keeps_the_permissions_of_the_file_it_replaces(tmp_path, mode):
     target = tmp_path / "shared.txt"
     target.write_text("old", encoding="utf-8")
-    target.chmod(0o640)
-    with atomic_write(target) as f:
+    target.chmod(mode)
+    with umask_set_to(0o022), atomic_write(target) as f:
         f.write("new")
     got = stat.S_IMODE(target.stat().st_mode)
-    assert got == 0o640, f"the file's mode became {oct(got)}; expected 0o640 as before"
+    assert got == mode, (
+        f"under umask 0o022, replacing a {oct(mode)} file gave it mode {oct(got)}; expected "
+        f"{oct(mode)} as before (os.chmod to the old mode: chmod ignores the umask)"
+    )
+
+
+@pytest.mark.task(5)
+@pytest.mark.parametrize(
+    ("umask", "want"),
+    [(0o022, 0o644), (0o077, 0o600), (0o027, 0o640)],
+    ids=["umask-022", "umask-077", "umask-027"],
+)
+def test_atomic_write_gives_new_files_the_default_mode_without_touching_the_umask(
+    tmp_path, umask, want
+):
+    with umask_set_to(umask):
+        real_umask = os.umask
+        calls: list[tuple] = []
+
+        def spy(*args):
+            calls.append(args)
+            return real_umask(*args)
+
+        os.umask = spy
+        try:
+            for name in ("first.txt", "second.txt"):
+                with atomic_write(tmp_path / name) as f:
+                    f.write(name)
+        finally:
+            os.umask = real_umask
+        still = os.umask(umask)
+    got = [oct(stat.S_IMODE((tmp_path / n).stat().st_mode)) for n in ("first.txt", "second.txt")]
+    assert calls == [], (
+        f"atomic_write called os.umask{calls[0]!r}: os.umask sets the mask for the whole "
+        "process (there is no way to only read it), a race with every other thread creating "
+        "files. Create the temp file with os.open(..., 0o666) and let the kernel apply the umask"
+    )
+    assert still == umask, f"after atomic_write the umask was {oct(still)}; expected {oct(umask)}"
+    assert got == [oct(want), oct(want)], (
+        f"with umask {oct(umask)}, two new files written by atomic_write got modes {got}; "
+        f"expected {oct(want)} for both (0o666 minus the umask, as open(path, 'w') gives)"
+    )
+
+
+@pytest.mark.task(5)
+def test_atomic_write_never_exposes_a_private_file_while_writing(tmp_path):
+    target = tmp_path / "secret.env"
+    target.write_text("TOKEN=old", encoding="utf-8")
+    target.chmod(0o600)
+    with umask_set_to(0o022), atomic_write(target) as f:
+        f.write("TOKEN=new")
+        f.flush()
+        temps = [p for p in tmp_path.iterdir() if p != target]
+        modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in temps}
+    assert len(temps) == 1, f"while writing, the directory held {sorted(modes)}; expected 1 temp"
+    (mode,) = modes.values()
+    assert int(mode, 8) & ~0o600 == 0, (
+        f"while writing the new content of a 0o600 file, the temp file had mode {mode}: "
+        "readable by others before the rename. It must never allow more than the file it "
+        "replaces (create it with the old mode, or with 0o600, and chmod at the end)"
+    )
+    got = oct(stat.S_IMODE(target.stat().st_mode))
+    assert got == oct(0o600), f"after the write the file's mode is {got}; expected 0o600"
+
+
+@pytest.mark.task(5)
+def test_atomic_write_uses_the_given_encoding(tmp_path):
+    target = tmp_path / "legacy.txt"
+    with atomic_write(target, encoding="latin-1") as f:
+        f.write("café")
+    got = target.read_bytes()
+    assert got == b"caf\xe9", (
+        f"atomic_write(path, encoding='latin-1') wrote 'café' as {got!r}; expected b'caf\\xe9'"
+    )
+    with atomic_write(target) as f:
+        f.write("café")
+    got = target.read_bytes()
+    assert got == "café".encode(), (
+        f"atomic_write(path) wrote 'café' as {got!r}; expected UTF-8 by default"
+    )
 
 
 @pytest.mark.task(5)
 def test_atomic_write_rejects_bad_modes_and_directories(tmp_path):
     for mode in ("a", "r", "w+", "x"):
-        with pytest.raises(ValueError), atomic_write(tmp_path / "f.txt", mode=mode):
-            pytest.fail(f"atomic_write(mode={mode!r}) ran the block")
-    with pytest.raises(IsADirectoryError), atomic_write(tmp_path) as f:
+        call = f"atomic_write(path, mode={mode!r})"
+        with refused(ValueError, call), atomic_write(tmp_path / "f.txt", mode=mode):
+            pytest.fail(f"{call} ran the block")
+    ran = []
+    with refused(IsADirectoryError, "atomic_write(a_directory)"), atomic_write(tmp_path) as f:
+        ran.append(True)
         f.write("x")
+    assert ran == [], "atomic_write(a_directory) ran the block; refuse the directory on entry"
     assert list(tmp_path.iterdir()) == [], f"left behind: {list(tmp_path.iterdir())}"
 
 
@@ -413,7 +577,8 @@ def test_open_all_yields_files_in_order_and_closes_them_after_the_block(tmp_path
 
 @pytest.mark.task(6)
 def test_open_all_closes_every_file_when_the_block_raises(tmp_path, spy_open):
-    with pytest.raises(LookupError), open_all(make_files(tmp_path, 2)):
+    call = "with open_all([2 paths]): raise LookupError"
+    with expect_raises(LookupError, call), open_all(make_files(tmp_path, 2)):
         raise LookupError("inside")
     assert len(spy_open) == 2 and all(f.closed for f in spy_open), (
         f"after an error in the block: {[(f.name, f.closed) for f in spy_open]}"
@@ -423,7 +588,8 @@ def test_open_all_closes_every_file_when_the_block_raises(tmp_path, spy_open):
 @pytest.mark.task(6)
 def test_open_all_closes_the_files_already_opened_when_a_later_open_fails(tmp_path, spy_open):
     paths = [*make_files(tmp_path, 2), tmp_path / "missing.txt", *make_files(tmp_path, 3)[2:]]
-    with pytest.raises(FileNotFoundError), open_all(paths):
+    call = "open_all([part0, part1, missing.txt, part2])"
+    with expect_raises(FileNotFoundError, call), open_all(paths):
         pytest.fail("the block ran although a file could not be opened")
     assert len(spy_open) == 2, f"expected 2 files opened before the failure, got {len(spy_open)}"
     assert all(f.closed for f in spy_open), (
@@ -435,9 +601,29 @@ def test_open_all_closes_the_files_already_opened_when_a_later_open_fails(tmp_pa
 @pytest.mark.task(6)
 def test_open_all_refuses_a_single_path_string(tmp_path, spy_open):
     (tmp_path / "abc").write_text("x", encoding="utf-8")
-    with pytest.raises(TypeError), open_all(str(tmp_path / "abc")):
-        pytest.fail("a single str was treated as a list of paths")
-    assert spy_open == [], "open_all opened files for a single str argument"
+    single = tmp_path / "abc"
+    for arg in (str(single), bytes(single), single):
+        call = f"open_all({arg!r})"
+        with refused(TypeError, call), open_all(arg):
+            pytest.fail(f"{call}: a single path was treated as a list of paths")
+    assert spy_open == [], "open_all opened files for a single path argument"
+
+
+@pytest.mark.task(6)
+def test_open_all_passes_the_mode_and_encoding_to_open(tmp_path, spy_open):
+    raw = tmp_path / "raw.bin"
+    raw.write_bytes(b"\x00\xff")
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(b"caf\xe9")
+    with open_all([raw], mode="rb") as files:
+        got = [f.read() for f in files]
+    assert got == [b"\x00\xff"], (
+        f"open_all([raw.bin], mode='rb') read {got!r}; expected [b'\\x00\\xff'] (binary mode "
+        "takes no encoding)"
+    )
+    with open_all([legacy], encoding="latin-1") as files:
+        got = [f.read() for f in files]
+    assert got == ["café"], f"open_all([legacy.txt], encoding='latin-1') read {got!r}"
 
 
 # --- Task 7: an async pool ------------------------------------------------------------------------
@@ -513,7 +699,7 @@ async def test_pool_never_hands_out_more_than_size_resources_at_once():
 async def test_pool_closes_and_drops_a_resource_whose_block_raised():
     factory = Factory()
     pool = Pool(factory, size=1)
-    with pytest.raises(OSError):
+    with expect_raises(OSError, "async with pool.acquire(): raise OSError"):
         async with pool.acquire() as conn:
             raise OSError("connection reset mid-query")
     assert conn.closed, "a resource whose block raised must be closed, it may be broken"
@@ -536,7 +722,7 @@ async def test_pool_releases_the_slot_when_the_holder_is_cancelled():
     task = asyncio.create_task(holder())
     await entered.wait()
     task.cancel()
-    with pytest.raises(asyncio.CancelledError):
+    with expect_raises(asyncio.CancelledError, "await the cancelled holder task"):
         await task
     assert pool.in_use == 0, f"in_use is {pool.in_use} after cancelling the holder; expected 0"
     await acquire_within(pool)
@@ -546,7 +732,7 @@ async def test_pool_releases_the_slot_when_the_holder_is_cancelled():
 @pytest.mark.asyncio
 async def test_pool_survives_a_cancelled_waiter_and_a_failing_factory():
     pool = Pool(Factory(fail_first=1), size=1)
-    with pytest.raises(ConnectionRefusedError):
+    with expect_raises(ConnectionRefusedError, "async with pool.acquire() with a failing factory"):
         async with pool.acquire():
             pytest.fail("the block ran although the factory failed")
     held = asyncio.Event()
@@ -566,7 +752,7 @@ async def test_pool_survives_a_cancelled_waiter_and_a_failing_factory():
     wait_task = asyncio.create_task(waiter())
     await asyncio.sleep(0.01)
     wait_task.cancel()
-    with pytest.raises(asyncio.CancelledError):
+    with expect_raises(asyncio.CancelledError, "await the cancelled waiter task"):
         await wait_task
     release.set()
     await hold_task
@@ -575,7 +761,6 @@ async def test_pool_survives_a_cancelled_waiter_and_a_failing_factory():
 
 
 @pytest.mark.task(7)
-@pytest.mark.parametrize("size", [0, -1, 1.5, True])
+@pytest.mark.parametrize("size", [0, -1, 1.5, True], ids=["zero", "negative", "float", "bool"])
 def test_pool_rejects_a_size_that_is_not_a_positive_int(size):
-    with pytest.raises(ValueError):
-        Pool(Factory(), size=size)
+    call_refuses(ValueError, Pool, Factory(), size=size)

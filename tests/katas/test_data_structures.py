@@ -7,8 +7,16 @@ import math
 
 import pytest
 from data_structures import Point, common_tags, dedupe, deep_merge, invert, word_counts
+from kata_support import call_raises, call_refuses, expect_raises
 
-BIG = 100_000  # large enough that an O(n^2) answer takes far longer than the 2 s timeout
+BIG = 100_000  # 10^5, as the README says: an O(n^2) answer takes far longer than the 2 s timeout
+
+
+def expect_list(got, call: str) -> list:
+    """The learner's return value, if it is a list; otherwise a failure naming the call."""
+    if not isinstance(got, list):
+        pytest.fail(f"{call} returned {got!r}; expected a list", pytrace=False)
+    return got
 
 
 def in_linear_time(call, what):
@@ -40,6 +48,7 @@ def in_linear_time(call, what):
         ([None, 0, None, ""], [None, 0, ""]),
         ([(1, 2), (2, 1), (1, 2)], [(1, 2), (2, 1)]),
     ],
+    ids=["ints", "empty", "case-sensitive-strings", "falsy-values", "tuples"],
 )
 def test_dedupe_keeps_the_first_occurrence_in_order(items, want):
     got = dedupe(items)
@@ -66,16 +75,22 @@ def test_dedupe_does_not_change_its_input():
 
 @pytest.mark.task(1)
 def test_dedupe_rejects_unhashable_items_with_type_error():
-    with pytest.raises(TypeError, match=r"(?i)hashable"):
-        dedupe([[1], [2], [1]])
+    error = call_raises(TypeError, dedupe, [[1], [2], [1]])
+    assert "hashable" in str(error).lower(), (
+        f"dedupe([[1], [2], [1]]) raised TypeError({str(error)!r}); expected the 'unhashable "
+        "type' error that dict or set raise on their own"
+    )
 
 
 @pytest.mark.task(1)
 @pytest.mark.timeout(2)
 def test_dedupe_is_linear_on_a_hundred_thousand_items():
-    items = list(range(BIG)) + list(range(BIG))
-    got = in_linear_time(lambda: dedupe(items), f"dedupe() of {2 * BIG} items")
-    assert got == list(range(BIG)), "dedupe(range(N) twice) did not return range(N) in order"
+    half = BIG // 2
+    items = list(range(half)) * 2
+    got = in_linear_time(lambda: dedupe(items), f"dedupe() of {BIG} items ({half} distinct)")
+    assert got == list(range(half)), (
+        f"dedupe(list(range({half})) * 2) did not return list(range({half})) in order"
+    )
 
 
 # --- Task 2: word_counts -----------------------------------------------------------------------
@@ -116,7 +131,9 @@ def test_word_counts_is_case_insensitive_and_unicode_aware(text, want):
 
 
 @pytest.mark.task(2)
-@pytest.mark.parametrize("text", ["", "   \n\t", "... !!! ,,,"])
+@pytest.mark.parametrize(
+    "text", ["", "   \n\t", "... !!! ,,,"], ids=["empty", "blanks", "punctuation"]
+)
 def test_word_counts_of_text_without_words_is_empty(text):
     got = word_counts(text)
     assert got == [], f"word_counts({text!r}) returned {got!r}; expected []"
@@ -129,15 +146,28 @@ def test_word_counts_top_keeps_only_the_most_frequent():
     assert got == [("b", 3), ("a", 2)], f"word_counts({text!r}, top=2) returned {got!r}"
     got = word_counts(text, top=0)
     assert got == [], f"word_counts({text!r}, top=0) returned {got!r}; expected []"
-    with pytest.raises(ValueError):
-        word_counts(text, top=-1)
+    got = word_counts(text, top=4)
+    want = [("b", 3), ("a", 2), ("c", 1), ("d", 1)]
+    assert got == want, f"word_counts({text!r}, top=4) returned {got!r}; expected {want!r}"
+    got = word_counts(text, top=10)
+    assert got == want, f"word_counts({text!r}, top=10) returned {got!r}; expected all: {want!r}"
+    call_refuses(ValueError, word_counts, text, top=-1)
 
 
 @pytest.mark.task(2)
-@pytest.mark.parametrize("bad", [None, b"bytes are not text", ["a", "list", "of", "words"], 42])
+@pytest.mark.parametrize("top", ["2", 2.0, True], ids=["str", "float", "bool"])
+def test_word_counts_rejects_a_top_that_is_not_an_int(top):
+    call_refuses(TypeError, word_counts, "b a b", top=top)
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    "bad",
+    [None, b"bytes are not text", ["a", "list", "of", "words"], 42],
+    ids=["none", "bytes", "list", "int"],
+)
 def test_word_counts_rejects_non_text_with_type_error(bad):
-    with pytest.raises(TypeError):
-        word_counts(bad)
+    call_refuses(TypeError, word_counts, bad)
 
 
 @pytest.mark.task(2)
@@ -145,6 +175,7 @@ def test_word_counts_rejects_non_text_with_type_error(bad):
 def test_word_counts_is_linear_on_a_hundred_thousand_distinct_words():
     text = " ".join(f"w{i}" for i in range(BIG)) + " w7"
     got = in_linear_time(lambda: word_counts(text), f"word_counts() of {BIG} distinct words")
+    got = expect_list(got, f"word_counts() of {BIG} distinct words")
     assert len(got) == BIG, f"word_counts() of {BIG} distinct words returned {len(got)} pairs"
     assert got[0] == ("w7", 2), f"the most frequent word came out as {got[0]!r}; expected ('w7', 2)"
 
@@ -173,15 +204,19 @@ def test_invert_does_not_change_its_input():
 
 @pytest.mark.task(3)
 def test_invert_rejects_unhashable_values_with_type_error():
-    with pytest.raises(TypeError, match=r"(?i)hashable"):
-        invert({"ada": ["admin", "user"]})
+    error = call_refuses(TypeError, invert, {"ada": ["admin", "user"]})
+    assert "hashable" in str(error).lower(), (
+        f"invert({{'ada': ['admin', 'user']}}) raised TypeError({str(error)!r}); expected the "
+        "'unhashable type' error"
+    )
 
 
 @pytest.mark.task(3)
-@pytest.mark.parametrize("bad", [[("ada", "admin")], None, "ada=admin"])
+@pytest.mark.parametrize(
+    "bad", [[("ada", "admin")], None, "ada=admin"], ids=["list-of-pairs", "none", "string"]
+)
 def test_invert_rejects_something_that_is_not_a_mapping(bad):
-    with pytest.raises(TypeError):
-        invert(bad)
+    call_refuses(TypeError, invert, bad)
 
 
 @pytest.mark.task(3)
@@ -189,6 +224,8 @@ def test_invert_rejects_something_that_is_not_a_mapping(bad):
 def test_invert_is_linear_on_a_hundred_thousand_keys():
     mapping = {f"k{i}": i for i in range(BIG)}
     got = in_linear_time(lambda: invert(mapping), f"invert() of {BIG} keys")
+    if not isinstance(got, dict):
+        pytest.fail(f"invert() of {BIG} keys returned a {type(got).__name__}; expected a dict")
     assert len(got) == BIG, f"invert() of {BIG} distinct values returned {len(got)} entries"
     assert got[123] == {"k123"}, f"invert(...)[123] is {got.get(123)!r}; expected {{'k123'}}"
 
@@ -225,15 +262,23 @@ def test_common_tags_does_not_change_its_inputs():
 
 
 @pytest.mark.task(4)
-def test_common_tags_rejects_a_bare_string_instead_of_a_collection():
-    with pytest.raises(TypeError):
-        common_tags("python", "pytorch")  # would otherwise "share" the letters p, y, t, o, h
+@pytest.mark.parametrize(
+    "args",
+    [("python", "pytorch"), (["python"], "python"), (b"python", [b"python"])],
+    ids=["two-strings", "list-then-string", "bytes"],
+)
+def test_common_tags_rejects_a_bare_string_instead_of_a_collection(args):
+    # "python" and "pytorch" would otherwise "share" the letters p, y, t, o, h
+    call_refuses(TypeError, common_tags, *args)
 
 
 @pytest.mark.task(4)
 def test_common_tags_rejects_unhashable_tags_with_type_error():
-    with pytest.raises(TypeError, match=r"(?i)hashable"):
-        common_tags([["python"]], [["python"]])
+    error = call_refuses(TypeError, common_tags, [["python"]], [["python"]])
+    assert "hashable" in str(error).lower(), (
+        f"common_tags([['python']], [['python']]) raised TypeError({str(error)!r}); expected the "
+        "'unhashable type' error"
+    )
 
 
 @pytest.mark.task(4)
@@ -242,6 +287,10 @@ def test_common_tags_is_linear_on_a_hundred_thousand_tags():
     first = [f"t{i}" for i in range(BIG)]
     second = [f"t{i}" for i in range(BIG // 2, BIG + BIG // 2)]
     got = in_linear_time(lambda: common_tags(first, second), f"common_tags() of 2 x {BIG} tags")
+    if not isinstance(got, set):
+        pytest.fail(
+            f"common_tags() of 2 x {BIG} tags returned {type(got).__name__}; expected a set"
+        )
     assert len(got) == BIG // 2, f"common_tags() found {len(got)} shared tags; expected {BIG // 2}"
 
 
@@ -261,35 +310,62 @@ def test_point_compares_and_hashes_by_value():
 @pytest.mark.task(5)
 def test_point_is_immutable():
     p = Point(1, 2)
-    with pytest.raises(AttributeError):
+    with expect_raises(AttributeError, "p = Point(1, 2); p.x = 10"):
         p.x = 10
     assert p == Point(1, 2), f"after a refused assignment the point is {p!r}"
 
 
 @pytest.mark.task(5)
-def test_point_distance_and_moved_return_new_values():
+def test_point_has_slots_and_no_per_instance_dict():
+    p = Point(1, 2)
+    assert not hasattr(p, "__dict__"), (
+        f"Point(1, 2) has a __dict__ ({vars(p)!r}); expected none: "
+        "@dataclass(frozen=True, slots=True) stores x and y in slots"
+    )
+    with expect_raises(AttributeError, 'object.__setattr__(Point(1, 2), "z", 3)'):
+        object.__setattr__(p, "z", 3)  # even frozen=True alone would let this through
+
+
+@pytest.mark.task(5)
+@pytest.mark.parametrize(
+    ("start", "end", "want"),
+    [((0, 0), (3, 4), 5.0), ((1, 0), (4, 4), 5.0), ((4, 4), (1, 0), 5.0), ((-2, 7), (-2, 7), 0.0)],
+    ids=["from-origin", "away-from-origin", "backwards", "same-point"],
+)
+def test_point_distance_is_the_straight_line_distance(start, end, want):
+    d = Point(*start).distance_to(Point(*end))
+    assert d == pytest.approx(want), (
+        f"Point{start}.distance_to(Point{end}) returned {d!r}; expected {want}"
+    )
+
+
+@pytest.mark.task(5)
+def test_point_distance_to_something_that_is_not_a_point_is_a_type_error():
+    call_refuses(TypeError, Point(0, 0).distance_to, (3, 4))
+
+
+@pytest.mark.task(5)
+def test_point_moved_returns_a_new_point():
     p = Point(0, 0)
-    d = p.distance_to(Point(3, 4))
-    assert d == pytest.approx(5.0), f"Point(0, 0).distance_to(Point(3, 4)) returned {d!r}"
     q = p.moved(1.5, -2)
     assert q == Point(1.5, -2), f"Point(0, 0).moved(1.5, -2) returned {q!r}"
     assert p == Point(0, 0), f"moved() changed the original point to {p!r}"
+    r = Point(1, 2).moved(3, 4)
+    assert r == Point(4, 6), f"Point(1, 2).moved(3, 4) returned {r!r}; expected Point(4, 6)"
 
 
 @pytest.mark.task(5)
-@pytest.mark.parametrize("bad", ["1", None, [1], True])
+@pytest.mark.parametrize("bad", ["1", None, [1], True], ids=["str", "none", "list", "bool"])
 def test_point_rejects_coordinates_that_are_not_numbers(bad):
-    with pytest.raises(TypeError):
-        Point(bad, 0)
-    with pytest.raises(TypeError):
-        Point(0, bad)
+    call_refuses(TypeError, Point, bad, 0)
+    call_refuses(TypeError, Point, 0, bad)
 
 
 @pytest.mark.task(5)
-@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "minus-inf"])
 def test_point_rejects_nan_and_infinity(bad):
-    with pytest.raises(ValueError):
-        Point(bad, 0)
+    call_refuses(ValueError, Point, bad, 0)
+    call_refuses(ValueError, Point, 0, bad)
 
 
 # --- Task 6: deep_merge ------------------------------------------------------------------------
@@ -344,22 +420,58 @@ def test_deep_merge_never_changes_its_inputs():
     assert override == override_before, f"deep_merge changed override to {override!r}"
 
 
+EDITS = [
+    (
+        ("base", "override"),
+        lambda m: m["db"].__setitem__("host", "evil.example"),
+        'merged["db"]["host"] = "evil.example"',
+    ),
+    (
+        ("base", "override"),
+        lambda m: m["db"]["options"].__setitem__("timeout", 999),
+        'merged["db"]["options"]["timeout"] = 999',
+    ),
+    (
+        ("base", "override"),
+        lambda m: m["hosts"].append("b.example"),
+        'merged["hosts"].append("b.example")',
+    ),
+    (
+        ("{}", "override"),
+        lambda m: m["db"]["options"].__setitem__("ssl", "changed"),
+        'merged["db"]["options"]["ssl"] = "changed"',
+    ),
+    (("base", "{}"), lambda m: m["db"].__setitem__("port", 1), 'merged["db"]["port"] = 1'),
+]
+
+
 @pytest.mark.task(6)
-def test_deep_merge_result_shares_nothing_mutable_with_the_inputs():
+@pytest.mark.parametrize(
+    ("args", "edit", "shown"),
+    EDITS,
+    ids=["nested-scalar", "twice-nested", "list-from-base", "override-only", "empty-override"],
+)
+def test_deep_merge_result_shares_nothing_mutable_with_the_inputs(args, edit, shown):
     base, override = config_pair()
     base_before, override_before = copy.deepcopy(base), copy.deepcopy(override)
-    merged = deep_merge(base, override)
-    merged["db"]["host"] = "evil.example"
-    merged["db"]["options"]["timeout"] = 999
-    merged["hosts"].append("b.example")
-    merged2 = deep_merge({}, override)
-    merged2["db"]["options"]["ssl"] = "changed"
-    assert base == base_before, f"editing the merged result changed base to {base!r}"
-    assert override == override_before, f"editing the merged result changed override: {override!r}"
+    values = {"base": base, "override": override, "{}": {}}
+    call = f"deep_merge({args[0]}, {args[1]})"
+    merged = deep_merge(values[args[0]], values[args[1]])
+    if not isinstance(merged, dict):
+        pytest.fail(f"{call} returned {merged!r}; expected a dict", pytrace=False)
+    edit(merged)
+    assert (base, override) == (base_before, override_before), (
+        f"after merged = {call}, the edit {shown} also changed the inputs: base is now {base!r} "
+        f"and override {override!r}; the result must share no dict or list with them "
+        "(copy.deepcopy)"
+    )
 
 
 @pytest.mark.task(6)
-@pytest.mark.parametrize(("base", "override"), [([], {}), ({}, None), ({"a": 1}, [("a", 2)])])
+@pytest.mark.parametrize(
+    ("base", "override"),
+    [([], {}), ({}, None), ({"a": 1}, [("a", 2)])],
+    ids=["list-base", "none-override", "pairs-override"],
+)
 def test_deep_merge_rejects_arguments_that_are_not_mappings(base, override):
-    with pytest.raises(TypeError):
-        deep_merge(base, override)
+    call_refuses(TypeError, deep_merge, base, override)

@@ -16,7 +16,7 @@ from document_store import (
     UnknownOperator,
     ValidationError,
 )
-from kata_support import call_raises
+from kata_support import call_raises, call_refuses
 
 
 def counting_ids():
@@ -71,7 +71,7 @@ def test_documents_of_different_shapes_coexist_and_find_keeps_insertion_order(pe
 def test_a_given_id_is_kept_and_a_duplicate_id_is_refused():
     col = Collection()
     assert col.insert({"_id": "ada", "name": "Ada"}) == "ada", "insert kept no caller-given _id"
-    call_raises(DuplicateKeyError, col.insert, {"_id": "ada", "name": "Impostor"})
+    call_refuses(DuplicateKeyError, col.insert, {"_id": "ada", "name": "Impostor"})
     assert names(col.find()) == ["Ada"], "a refused duplicate must not replace the stored document"
 
 
@@ -114,8 +114,48 @@ def test_inserted_and_returned_documents_are_copies_not_shared_objects():
 )
 def test_non_dict_documents_and_non_json_values_raise_invalid_document(bad):
     col = Collection()
-    call_raises(InvalidDocument, col.insert, bad)
+    call_refuses(InvalidDocument, col.insert, bad)
     assert len(col) == 0, f"insert({bad!r}) failed but left {len(col)} document(s) stored"
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("bad_id", ["", 5, ["a"]], ids=["empty-str", "int", "list"])
+def test_a_given_id_that_is_not_a_non_empty_string_raises_invalid_document(bad_id):
+    col = Collection()
+    call_refuses(InvalidDocument, col.insert, {"_id": bad_id, "name": "Ada"})
+    assert len(col) == 0, f"insert({{'_id': {bad_id!r}}}) failed but left a document stored"
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize(
+    ("bad", "where"),
+    [({"score": float("nan")}, ["score"]),
+     ({"nested": {"deep": [1, b"bytes"]}}, ["nested", "deep"]),
+     ({"prefs": {"colours": {"red", "blue"}}}, ["prefs", "colours"])],
+    ids=["top-level-nan", "bytes-in-a-nested-list", "set-in-a-sub-document"],
+)
+def test_invalid_document_says_where_the_bad_value_is(bad, where):
+    error = call_refuses(InvalidDocument, Collection().insert, bad)
+    missing = [name for name in where if name not in str(error)]
+    assert not missing, (
+        f"insert({bad!r}) raised InvalidDocument({str(error)!r}); expected the message to name "
+        f"the path to the bad value through {where!r} (it does not mention {missing!r})"
+    )
+
+
+@pytest.mark.task(1)
+def test_find_one_returns_the_first_match_or_none(people):
+    got = people.find_one()
+    assert isinstance(got, dict) and got.get("name") == "Ada", (
+        f"find_one() returned {got!r}; expected the first document, Ada"
+    )
+    got = people.find_one({"age": {"$gt": 30}})
+    assert isinstance(got, dict) and got.get("name") == "Ada", (
+        f"find_one({{'age': {{'$gt': 30}}}}) returned {got!r}; expected the first match, Ada "
+        "(Grace matches too, later)"
+    )
+    got = people.find_one({"name": "Nobody"})
+    assert got is None, f"find_one({{'name': 'Nobody'}}) returned {got!r}; expected None"
 
 
 # --- Task 2: queries ------------------------------------------------------------------------------
@@ -142,6 +182,24 @@ def test_gt_and_lt_compare_numbers_and_skip_documents_of_another_shape(people):
     assert got == ["Ada"], f"two operators on one field must both hold, got {got!r}"
     got = names(people.find({"age": {"$lt": "z"}}))
     assert got == ["Linus"], f"strings compare with strings only, got {got!r}"
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    ("query", "want"),
+    [({"age": {"$gt": 36}}, ["Grace"]), ({"age": {"$lt": 85}}, ["Ada"]),
+     ({"age": {"$gt": 40.5}}, ["Grace"]), ({"age": {"$lt": 36.5}}, ["Ada"]),
+     ({"active": {"$gte": 0}}, ["Bot"]), ({"active": {"$lte": 1}}, ["Bot"])],
+    ids=["gt-is-strict", "lt-is-strict", "gt-a-float", "lt-a-float", "gte-skips-true",
+         "lte-skips-true"],
+)
+def test_range_operators_are_strict_take_floats_and_never_match_a_boolean(people, query, want):
+    got = names(people.find(query))
+    assert got == want, (
+        f"find({query!r}) returned {got!r}; expected {want!r}. Ages: Ada 36, Grace 85, Linus "
+        "'twenty-one', Bot none; active: Linus True, Bot 1. $gt/$lt exclude their bound, a float "
+        "operand is a number, and a boolean is not a number"
+    )
 
 
 @pytest.mark.task(2)
@@ -188,7 +246,7 @@ def test_true_is_not_equal_to_one_in_queries(people):
     ids=["regex", "where", "top-level-or", "look-alike-eq"],
 )
 def test_unknown_operators_raise_unknown_operator(people, query):
-    call_raises(UnknownOperator, people.find, query)
+    call_refuses(UnknownOperator, people.find, query)
 
 
 @pytest.mark.task(2)
@@ -218,7 +276,7 @@ def test_unknown_operators_raise_unknown_operator(people, query):
          "gt-None", "gte-bool", "lt-list", "lte-dict", "gt-nan", "lt-inf"],
 )
 def test_malformed_queries_raise_invalid_query(people, query):
-    error = call_raises(InvalidQuery, people.find, query)
+    error = call_refuses(InvalidQuery, people.find, query)
     assert not isinstance(error, UnknownOperator), (
         f"find({query!r}) raised UnknownOperator; the operator is known, its operand is bad: "
         "expected a plain InvalidQuery"
@@ -312,6 +370,30 @@ def test_a_whole_sub_document_matches_only_with_the_same_keys_and_values(people)
     )
     got = names(people.find({"address": {"city": "Paris", "zip": "N1"}}))
     assert got == [], f"a sub-document with an extra key matched {got!r}; expected []"
+    for query in ({"name": {"first": "Ada"}}, {"tags": {"0": "navy"}}):
+        got = names(people.find(query))
+        assert got == [], (
+            f"find({query!r}) returned {got!r}; expected []: a string or an array never equals "
+            "a sub-document"
+        )
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    ("query", "want"),
+    [({"flags": [True, False]}, ["F"]), ({"flags": [1, 0]}, ["N"]),
+     ({"opts": {"on": True}}, ["F"]), ({"opts": {"on": 1}}, ["N"])],
+    ids=["bool-array", "int-array", "bool-sub-document", "int-sub-document"],
+)
+def test_true_is_not_one_inside_arrays_and_sub_documents_either(query, want):
+    col = Collection(id_factory=counting_ids())
+    col.insert({"name": "F", "flags": [True, False], "opts": {"on": True}})
+    col.insert({"name": "N", "flags": [1, 0], "opts": {"on": 1}})
+    got = names(col.find(query))
+    assert got == want, (
+        f"find({query!r}) returned {got!r}; expected {want!r}. F has flags [True, False] and "
+        "opts {'on': True}, N has [1, 0] and {'on': 1}: equality keeps JSON types at every depth"
+    )
 
 
 # --- Task 2: the deliberate simplifications -----------------------------------------------------
@@ -396,15 +478,31 @@ def test_set_stores_a_copy_of_its_value(people):
         ({"$set": {"when": dt.date(2024, 1, 1)}}, InvalidDocument),
         ({"$set": {"name.first": "A"}}, InvalidQuery),
         ({"$set": ["age", 1]}, InvalidQuery),
+        ({"$set": "age"}, InvalidQuery),
+        ({"$unset": ["age"]}, InvalidQuery),
         ({}, InvalidQuery),
     ],
-    ids=["replacement-doc", "inc", "set-id", "set-date", "set-through-string", "set-not-dict",
-         "empty"],
+    ids=["replacement-doc", "inc", "set-id", "set-date", "set-through-string", "set-a-list",
+         "set-a-str", "unset-a-list", "empty"],
 )
 def test_bad_updates_raise_and_change_nothing(people, changes, error):
     before = people.find()
-    call_raises(error, people.update, {}, changes)
+    raised = call_refuses(error, people.update, {}, changes)
+    assert error is UnknownOperator or not isinstance(raised, UnknownOperator), (
+        f"update({{}}, {changes!r}) raised UnknownOperator; expected a plain {error.__name__}: "
+        "UnknownOperator is for a $ operator this store does not know"
+    )
     assert people.find() == before, f"update({{}}, {changes!r}) raised but changed documents"
+
+
+@pytest.mark.task(3)
+def test_a_nested_field_called_id_is_an_ordinary_field(people):
+    count = people.update({"name": "Ada"}, {"$set": {"meta._id": "ref-1"}})
+    ada = people.find_one({"name": "Ada"})
+    assert count == 1 and ada.get("meta") == {"_id": "ref-1"}, (
+        f"update({{'name': 'Ada'}}, {{'$set': {{'meta._id': 'ref-1'}}}}) returned {count!r} and "
+        f"left Ada as {ada!r}; only the document's own top-level _id is protected"
+    )
 
 
 # --- Task 4: schema -------------------------------------------------------------------------------
@@ -447,8 +545,8 @@ def test_defaults_are_fresh_for_every_document(user_schema):
 @pytest.mark.task(4)
 def test_validation_error_lists_every_problem_at_once(user_schema):
     col = Collection(schema=user_schema)
-    error = call_raises(ValidationError, col.insert,
-                        {"age": True, "score": "high", "tags": "not-a-list"})
+    error = call_refuses(ValidationError, col.insert,
+                         {"age": True, "score": "high", "tags": "not-a-list"})
     problems = error.problems
     assert isinstance(problems, list) and len(problems) == 4, (
         f"ValidationError.problems is {problems!r}; expected 4 problems "
@@ -490,3 +588,46 @@ def test_an_update_that_breaks_the_schema_changes_no_document(user_schema):
     call_raises(ValidationError, col.update, {"email": "b@example.com"}, {"$unset": {"email": ""}})
     assert col.find() == before, f"a rejected update changed the store: {col.find()!r}"
     assert col.update({}, {"$set": {"age": 40}}) == 2
+
+
+@pytest.mark.task(4)
+@pytest.mark.parametrize(
+    "bad_type", [set, tuple, "str", None], ids=["set", "tuple", "str-name", "None"]
+)
+def test_a_field_of_another_type_raises_type_error(bad_type):
+    call_refuses(TypeError, Field, bad_type)
+
+
+TYPE_NAMES = {"title": ("str", "string"), "count": ("int", "integer"), "ratio": ("float", "number"),
+              "flag": ("bool", "boolean"), "items": ("list", "array"), "meta": ("dict", "object")}
+
+
+@pytest.mark.task(4)
+def test_a_type_problem_names_the_expected_type():
+    schema = Schema({"title": Field(str), "count": Field(int), "ratio": Field(float),
+                     "flag": Field(bool), "items": Field(list), "meta": Field(dict)})
+    bad = {"title": 5, "count": "3", "ratio": "x", "flag": 1, "items": 7, "meta": 7}
+    error = call_raises(ValidationError, schema.validate, bad)
+    problems = error.problems if isinstance(error.problems, list) else []
+    for name, expected in TYPE_NAMES.items():
+        mine = [p for p in problems if isinstance(p, str) and p.startswith(name)] or [
+            p for p in problems if isinstance(p, str) and name in p]
+        assert mine and any(word in mine[0] for word in expected), (
+            f"validate({bad!r}) listed problems {error.problems!r}; expected one for {name!r} "
+            f"that names the type it expected ({' or '.join(expected)})"
+        )
+
+
+@pytest.mark.task(4)
+def test_a_default_that_is_not_json_raises_invalid_document():
+    schema = Schema({"meta": Field(dict, default=lambda: {"when": dt.date(2024, 1, 1)})})
+    col = Collection(schema=schema, id_factory=counting_ids())
+    call_refuses(InvalidDocument, col.insert, {"name": "Ada"})
+    assert len(col) == 0, f"a document with a non-JSON default was stored: {col.find()!r}"
+    col.insert({"name": "Grace", "meta": {}})
+    before = col.find()
+    call_refuses(InvalidDocument, col.update, {}, {"$unset": {"meta": ""}})
+    assert col.find() == before, (
+        f"update({{}}, {{'$unset': {{'meta': ''}}}}) filled in a non-JSON default and stored "
+        f"{col.find()!r}; expected InvalidDocument and no change"
+    )

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from high_availability import Node, NoHealthyNode, Router, WriteNotAcknowledged
-from kata_support import call_raises, expect_raises
+from kata_support import call_raises, call_refuses, expect_raises
 
 CREATE_KV = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)"
 PUT = "INSERT INTO kv (k, v) VALUES (?, ?)"
 GET = "SELECT v FROM kv WHERE k = ?"
+PUT_NAMED = "INSERT INTO kv (k, v) VALUES (:k, :v)"
+
 
 
 class Cluster:
@@ -119,11 +122,41 @@ def test_applied_is_zero_for_an_empty_log_and_none_for_a_dead_node(cluster: Clus
         f"router.primary = {router.primary!r}, router.replicas = {router.replicas!r}; expected "
         "'primary' and ['r1', 'r2']"
     )
+    got = router.read("SELECT 1")
+    assert got == [(1,)], (
+        f"router.read('SELECT 1') on a new cluster returned {got!r}; expected [(1,)]: without "
+        "min_seq any replica may answer, even one at 0"
+    )
+    levels = {name: cluster.connections[name].isolation_level for name in ("primary", "r1", "r2")}
+    assert levels == {"primary": None, "r1": None, "r2": None}, (
+        f"after Router(...) the connections' isolation_level are {levels}; expected None on every "
+        "node (autocommit: the router issues BEGIN and COMMIT itself)"
+    )
     cluster.kill("r2")
     got = applied(router)
     assert got == {"primary": 0, "r1": 0, "r2": None}, (
         f"with r2's connection closed router.applied() returned {got!r}; expected r2: None"
     )
+
+
+@pytest.mark.task(1)
+def test_router_refuses_anything_but_nodes_holding_connections(cluster: Cluster) -> None:
+    replica = cluster.node("r1")
+    call_refuses(TypeError, Router, "primary", [replica])
+    call_refuses(TypeError, Router, Node("primary", "primary.db"), [replica])
+    call_refuses(TypeError, Router, cluster.node("primary"), ["r1"])
+
+
+@pytest.mark.task(1)
+def test_router_refuses_no_replicas_duplicate_names_and_a_replica_ahead(cluster: Cluster) -> None:
+    call_refuses(ValueError, Router, cluster.node("alone"), [])
+    twin = Node("twin", cluster.node("a").connection)
+    call_refuses(ValueError, Router, twin, [Node("twin", cluster.node("b").connection)])
+    router = cluster.router()
+    router.write(CREATE_KV)
+    router.pump()  # r1 is at 1 now
+    ahead = Node("r1", cluster.connections["r1"])
+    call_refuses(ValueError, Router, cluster.node("empty"), [ahead])
 
 
 @pytest.mark.task(1)
@@ -224,7 +257,8 @@ def test_float_int_none_and_str_values_are_replicated_exactly(
 def test_values_that_cannot_be_replicated_are_rejected_before_anything_is_written(
     router: Router, cluster: Cluster, bad: object, error: type[Exception]
 ) -> None:
-    call_raises(error, router.write, PUT, ("k", bad))
+    call_refuses(error, router.write, PUT, ("k", bad))
+    call_refuses(error, router.write, PUT_NAMED, {"k": "k", "v": bad})
     assert head(router, "primary") == 1, (
         f"write(PUT, ('k', {bad!r})) was rejected but applied() = {applied(router)}; nothing "
         "should reach the primary's log"
@@ -238,17 +272,48 @@ def test_values_that_cannot_be_replicated_are_rejected_before_anything_is_writte
     [([], ValueError), ((), ValueError), ("INSERT 1", TypeError), (42, TypeError),
      ([("SELECT 1",)], TypeError), ([("SELECT 1", (), ())], TypeError), (["SELECT 1"], TypeError),
      ([(42, ())], TypeError), ([("", ())], TypeError), ([(PUT, "ab")], TypeError),
-     ([(PUT, 7)], TypeError)],
+     ([(PUT, 7)], TypeError), ({(PUT, ("k", "v"))}, TypeError),
+     ([deque([PUT, ("k", "v")])], TypeError), ([(PUT_NAMED, {"k": "k", 1: "v"})], TypeError)],
     ids=["empty-list", "empty-tuple", "a-str", "an-int", "one-item-pair", "three-item-pair",
-         "bare-sql", "sql-not-str", "sql-empty", "params-a-str", "params-an-int"],
+         "bare-sql", "sql-not-str", "sql-empty", "params-a-str", "params-an-int", "a-set",
+         "a-deque-pair", "named-key-not-str"],
 )
 def test_malformed_transactions_are_rejected_with_the_exact_error(
     router: Router, statements: object, error: type[Exception]
 ) -> None:
-    call_raises(error, router.transaction, statements)
+    call_refuses(error, router.transaction, statements)
     assert head(router, "primary") == 1, (
         f"transaction({statements!r}) was rejected but applied() = {applied(router)}"
     )
+
+
+@pytest.mark.task(1)
+def test_a_generator_of_statements_is_rejected(router: Router, cluster: Cluster) -> None:
+    statements = ((PUT, (k, "v")) for k in ("a", "b"))
+    call_refuses(TypeError, router.transaction, statements)
+    assert cluster.rows("primary") == [], (
+        f"transaction(<generator>) was rejected but the primary holds {cluster.rows('primary')}"
+    )
+
+
+@pytest.mark.task(1)
+def test_an_error_raised_by_commit_rolls_back_too(cluster: Cluster) -> None:
+    router = cluster.router()
+    router.write("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    router.write("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER "
+                 "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)")
+    # A deferred foreign key is checked by COMMIT, not by the INSERT.
+    cluster.connections["primary"].execute("PRAGMA foreign_keys = ON")
+    orphan = "INSERT INTO child (parent_id) VALUES (?)"
+    call_raises(sqlite3.IntegrityError, router.write, orphan, (99,))
+    got = applied(router)
+    assert got["primary"] == 2, (
+        f"after COMMIT refused an orphan child, applied() = {got}; expected the primary still at "
+        "2: when COMMIT fails SQLite keeps the transaction open, so roll it back"
+    )
+    seq = router.write("INSERT INTO parent (id) VALUES (?)", (99,))
+    assert seq == 3, f"the next write after the failed COMMIT returned {seq}; expected 3"
+    assert router.write(orphan, (99,)) == 4
 
 
 @pytest.mark.task(1)
@@ -267,8 +332,51 @@ def test_a_write_no_replica_confirms_raises_write_not_acknowledged(
 ) -> None:
     cluster.kill("r1")
     cluster.kill("r2")
-    error = call_raises(WriteNotAcknowledged, router.write, PUT, ("a", "1"))
+    error = call_refuses(WriteNotAcknowledged, router.write, PUT, ("a", "1"))
     assert error.seq == 2, f"WriteNotAcknowledged.seq was {error.seq!r}; expected 2"
+
+
+@pytest.mark.task(1)
+def test_pump_leaves_out_a_replica_that_turned_out_unreachable(
+    router: Router, cluster: Cluster
+) -> None:
+    cluster.kill("r2")  # nothing has pinged r2 since: the router still thinks it is healthy
+    got = router.pump()
+    assert got == {"r1": 1}, (
+        f"with r2's connection closed, pump() returned {got}; expected {{'r1': 1}}: a replica "
+        "found unreachable on the way is marked unhealthy and left out"
+    )
+
+
+@pytest.mark.task(1)
+def test_a_replica_that_fails_to_apply_an_entry_rolls_it_back_and_is_skipped(
+    router: Router, cluster: Cluster
+) -> None:
+    # Another process reads r1: r1 can start a write, but its COMMIT finds the file busy.
+    reader = sqlite3.connect(cluster.directory / "r1.db", isolation_level=None, timeout=0)
+    cluster.connections["r1-reader"] = reader
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM kv").fetchall()
+    seq = router.write(PUT, ("a", "1"))
+    got = router.pump()
+    assert got == {"r2": seq}, (
+        f"while r1 could not commit, pump() returned {got}; expected {{'r2': {seq}}}: r1 failed "
+        "to apply the entry, so it is unhealthy and left out"
+    )
+    for _ in range(2):
+        assert router.read(GET, ("a",)) == [("1",)]
+    on_r1 = cluster.queries("r1", "FROM kv WHERE")
+    assert on_r1 == 0, f"{on_r1} read(s) went to r1 after it failed to apply an entry; expected 0"
+    reader.rollback()
+    assert router.check_health()["r1"] is True, "check_health() did not re-admit r1"
+    got = applied(router)
+    assert got["r1"] == seq - 1, (
+        f"after r1 failed to commit entry {seq}, applied() = {got}; expected r1 at {seq - 1}: "
+        "roll the failed entry back (its log entry too)"
+    )
+    got = router.pump()
+    assert got == {"r1": seq, "r2": seq}, f"pump() returned {got}; expected both at {seq}"
+    assert cluster.rows("r1") == [("a", "1")], f"r1 holds {cluster.rows('r1')}"
 
 
 # -- Task 2: reads go to healthy replicas ------------------------------------------------
@@ -287,6 +395,18 @@ def test_reads_are_spread_round_robin_over_the_replicas(cluster: Cluster) -> Non
     assert counts == {"primary": 0, "r1": 2, "r2": 2, "r3": 2}, (
         f"6 reads over 3 healthy replicas ran on {counts}; expected 2 on each replica and none "
         "on the primary"
+    )
+
+
+@pytest.mark.task(2)
+def test_reads_alternate_between_two_replicas(router: Router, cluster: Cluster) -> None:
+    router.write(PUT, ("a", "1"))
+    router.pump()
+    for _ in range(4):
+        assert router.read(GET, ("a",)) == [("1",)]
+    counts = {name: cluster.queries(name, "FROM kv WHERE") for name in ("primary", "r1", "r2")}
+    assert counts == {"primary": 0, "r1": 2, "r2": 2}, (
+        f"4 reads over 2 healthy replicas ran on {counts}; expected 2 on each replica"
     )
 
 
@@ -316,7 +436,26 @@ def test_reads_fall_back_to_the_primary_and_then_fail_clearly(
     got = router.read(GET, ("a",))
     assert got == [("1",)], f"with every replica dead read() returned {got!r}; expected the primary"
     cluster.kill("primary")
-    call_raises(NoHealthyNode, router.read, GET, ("a",))
+    call_refuses(NoHealthyNode, router.read, GET, ("a",))
+
+
+@pytest.mark.task(2)
+def test_a_primary_that_fails_while_answering_raises_no_healthy_node(
+    router: Router, cluster: Cluster
+) -> None:
+    router.write(PUT, ("a", "1"))
+    cluster.kill("r1")
+    cluster.kill("r2")
+    blocker = sqlite3.connect(cluster.directory / "primary.db", isolation_level=None, timeout=0)
+    cluster.connections["primary-blocker"] = blocker
+
+    def lock_when_the_read_starts(sql: str) -> None:
+        # Another process locks the primary the moment the read begins: it dies mid-answer.
+        if "FROM kv WHERE" in sql and not blocker.in_transaction:
+            blocker.execute("BEGIN EXCLUSIVE")
+
+    cluster.connections["primary"].set_trace_callback(lock_when_the_read_starts)
+    call_refuses(NoHealthyNode, router.read, GET, ("a",))
 
 
 @pytest.mark.task(2)
@@ -353,7 +492,9 @@ def test_a_read_can_never_change_a_replica(router: Router, cluster: Cluster, sql
 
 
 @pytest.mark.task(3)
-def test_a_read_with_the_write_sequence_always_sees_the_write(router: Router) -> None:
+def test_a_read_with_the_write_sequence_always_sees_the_write(
+    router: Router, cluster: Cluster
+) -> None:
     for i in range(4):
         seq = router.write(PUT, (f"k{i}", str(i)))
         for attempt in range(3):
@@ -362,6 +503,11 @@ def test_a_read_with_the_write_sequence_always_sees_the_write(router: Router) ->
                 f"read(GET, ('k{i}',), min_seq={seq}) attempt {attempt} returned {got!r}: a "
                 "session must read its own write (skip replicas that have not applied it)"
             )
+    on_primary = cluster.queries("primary", "FROM kv WHERE")
+    assert on_primary == 0, (
+        f"{on_primary} of the reads with min_seq went to the primary; expected 0: the replica "
+        "that acknowledged each write has applied exactly min_seq, so it may answer"
+    )
 
 
 @pytest.mark.task(3)
@@ -385,7 +531,7 @@ def test_min_seq_at_the_primarys_sequence_is_served_and_one_past_it_is_a_value_e
     seq = router.write(PUT, ("a", "1"))
     got = router.read(GET, ("a",), min_seq=seq)
     assert got == [("1",)], f"read(GET, ('a',), min_seq={seq}) returned {got!r}; expected [('1',)]"
-    call_raises(ValueError, router.read, GET, ("a",), min_seq=seq + 1)
+    call_refuses(ValueError, router.read, GET, ("a",), min_seq=seq + 1)
     cluster.kill("r1")
     cluster.kill("r2")  # now only the primary can answer, and it is exactly at seq
     got = router.read(GET, ("a",), min_seq=seq)
@@ -393,7 +539,7 @@ def test_min_seq_at_the_primarys_sequence_is_served_and_one_past_it_is_a_value_e
         f"with both replicas dead read(GET, ('a',), min_seq={seq}) returned {got!r}; the primary "
         f"is at {seq}, so it has the write and must answer"
     )
-    call_raises(ValueError, router.read, GET, ("a",), min_seq=seq + 1)
+    call_refuses(ValueError, router.read, GET, ("a",), min_seq=seq + 1)
 
 
 @pytest.mark.task(3)
@@ -405,7 +551,7 @@ def test_min_seq_at_the_primarys_sequence_is_served_and_one_past_it_is_a_value_e
 def test_bad_min_seq_values_are_rejected(
     router: Router, min_seq: object, error: type[Exception]
 ) -> None:
-    call_raises(error, router.read, GET, ("a",), min_seq=min_seq)
+    call_refuses(error, router.read, GET, ("a",), min_seq=min_seq)
 
 
 # -- Task 4: failover -----------------------------------------------------------------------
@@ -457,6 +603,39 @@ def test_failover_promotes_the_most_up_to_date_replica(router: Router, cluster: 
 
 
 @pytest.mark.task(4)
+def test_failover_between_equally_up_to_date_replicas_promotes_the_first(
+    router: Router, cluster: Cluster
+) -> None:
+    router.write(PUT, ("a", "1"))
+    router.pump()
+    cluster.kill("primary")
+    promoted = router.failover()
+    assert promoted == "r1", (
+        f"with r1 and r2 both at {applied(router).get('r1')}, failover() promoted {promoted!r}; "
+        "expected 'r1' (ties: the first in order)"
+    )
+
+
+@pytest.mark.task(4)
+def test_check_health_reports_a_replica_ahead_of_the_new_primary_as_diverged(
+    router: Router, cluster: Cluster
+) -> None:
+    blocker = cluster.lock("r2")
+    router.write(PUT, ("a", "1"))  # r2 is locked, so r1 acknowledges write 2
+    blocker.rollback()
+    blocker = cluster.lock("r1")  # now r1 is unreachable and the primary dies
+    cluster.kill("primary")
+    promoted = router.failover()
+    assert promoted == "r2", f"failover() promoted {promoted!r}; only r2 was reachable"
+    blocker.rollback()
+    health = router.check_health()
+    assert health == {"r2": True, "r1": False}, (
+        f"r1 is back at seq 2, the new primary r2 at 1; check_health() returned {health}; "
+        "expected r1 unhealthy: its log is ahead of the primary's, so it has diverged"
+    )
+
+
+@pytest.mark.task(4)
 def test_an_unreachable_replica_is_skipped_and_readmitted(router: Router, cluster: Cluster) -> None:
     router.write(PUT, ("a", "1"))
     router.pump()
@@ -493,8 +672,8 @@ def test_failover_without_a_reachable_replica_raises_no_healthy_node(
 ) -> None:
     for name in ("primary", "r1", "r2"):
         cluster.kill(name)
-    call_raises(NoHealthyNode, router.failover)
-    call_raises(NoHealthyNode, router.write, PUT, ("a", "1"))
+    call_refuses(NoHealthyNode, router.failover)
+    call_refuses(NoHealthyNode, router.write, PUT, ("a", "1"))
 
 
 # -- Task 5: online backup and restore -----------------------------------------------------
@@ -602,7 +781,37 @@ def test_restore_seeds_a_cluster_that_continues_the_sequence(
 def test_backing_up_over_a_cluster_node_is_refused(bank: Router, cluster: Cluster) -> None:
     bank.pump()
     before = cluster.connections["r1"].execute("SELECT COUNT(*) FROM account").fetchone()
-    call_raises(ValueError, bank.backup, cluster.connections["r1"])
+    call_refuses(ValueError, bank.backup, cluster.connections["r1"])
     after = cluster.connections["r1"].execute("SELECT COUNT(*) FROM account").fetchone()
     assert before == after == (10,), f"r1 had {before} accounts, now {after}"
-    call_raises(TypeError, bank.backup, "backup.db")
+    call_refuses(TypeError, bank.backup, "backup.db")
+
+
+def corrupt_database(path: Path) -> sqlite3.Connection:
+    """A database that opens but fails PRAGMA integrity_check (an index that lies)."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("CREATE TABLE t (a INTEGER)")
+        conn.execute("CREATE INDEX t_a ON t (a)")
+        conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(10)])
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX t_a ON t (a DESC)' "
+                     "WHERE name = 't_a'")
+    return sqlite3.connect(path)
+
+
+@pytest.mark.task(5)
+def test_restore_refuses_a_backup_that_fails_its_integrity_check(tmp_path: Path) -> None:
+    backup = corrupt_database(tmp_path / "corrupt.db")
+    fresh = Cluster(tmp_path / "restored")
+    fresh.directory.mkdir()
+    try:
+        (verdict,) = backup.execute("PRAGMA integrity_check").fetchone()
+        assert verdict != "ok", "the test's corrupt backup passed integrity_check"
+        call_refuses(ValueError, Router.restore, backup, fresh.node("primary"), [fresh.node("r1")])
+        assert fresh.rows("primary") == [] and not fresh.connections["primary"].execute(
+            "SELECT name FROM sqlite_master WHERE name = 't'").fetchall(), (
+            "Router.restore refused the backup but copied it onto the primary first"
+        )
+    finally:
+        backup.close()
+        fresh.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from kata_support import call_raises
+from kata_support import call_raises, call_refuses
 from orm import (
     Base,
     DuplicateUsername,
@@ -20,6 +20,10 @@ from orm import (
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+
+def inserts(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("INSERT")]
 
 
 def fast_engine(path):
@@ -97,6 +101,14 @@ def test_create_all_makes_users_and_posts_tables(engine):
     post_cols = {c["name"] for c in insp.get_columns("posts")}
     assert {"id", "username"} <= user_cols, f"users has columns {sorted(user_cols)}"
     assert {"id", "title", "author_id"} <= post_cols, f"posts has columns {sorted(post_cols)}"
+    types = {(table, c["name"]): str(c["type"]) for table in ("users", "posts")
+             for c in insp.get_columns(table)}
+    wanted = ((("users", "username"), "VARCHAR(50)"), (("posts", "title"), "VARCHAR(200)"))
+    for column, want in wanted:
+        assert types[column] == want, (
+            f"the column {'.'.join(column)} was created as {types[column]}; expected {want} "
+            f"(String({want[8:-1]}))"
+        )
 
 
 @pytest.mark.task(1)
@@ -110,6 +122,39 @@ def test_posts_and_author_are_two_sides_of_one_relationship(engine):
         assert titles == ["first", "second"], f"ada.posts titles are {titles!r}"
         assert all(p.author is ada for p in ada.posts), "post.author should be the same User object"
         assert all(p.author_id == ada.id for p in ada.posts)
+
+
+@pytest.mark.task(1)
+def test_user_posts_come_in_id_order_whatever_order_the_database_returns_rows(tmp_path):
+    """Without ORDER BY a database may return rows in any order; SQLite's
+    reverse_unordered_selects pragma makes it return them backwards, so only order_by holds."""
+    eng = fast_engine(tmp_path / "reversed.db")
+
+    @event.listens_for(eng, "connect")
+    def _reversed(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects = ON")
+
+    eng.dispose()  # the pooled connection create_all opened predates the listener
+    try:
+        with Session(eng) as s:
+            s.add(User(username="ada", posts=[Post(title=t) for t in ("first", "second", "third")]))
+            s.commit()
+        with Session(eng) as s:
+            ada = s.scalars(select(User).where(User.username == "ada")).one()
+            lazy = [p.title for p in ada.posts]
+        with Session(eng) as s:
+            eager = [[p.title for p in u.posts] for u in list_users_with_posts(s)]
+    finally:
+        eng.dispose()
+    want = ["first", "second", "third"]
+    assert lazy == want, (
+        f"ada.posts titles are {lazy!r} when the database returns unordered rows backwards; "
+        f"expected {want!r}: relationship(..., order_by=Post.id)"
+    )
+    assert eager == [want], (
+        f"list_users_with_posts gave posts {eager!r} when the database returns unordered rows "
+        f"backwards; expected [{want!r}]: relationship(..., order_by=Post.id)"
+    )
 
 
 @pytest.mark.task(1)
@@ -164,9 +209,13 @@ def test_a_batch_with_a_taken_username_in_the_middle_leaves_no_rows(engine):
     seed(engine, users=0)
     with Session(engine) as s:
         add_users(s, ["carol"])
-    with Session(engine) as s:
+    with Session(engine) as s, counting(engine) as statements:
         error = call_raises(DuplicateUsername, add_users, s, ["dave", "erin", "carol", "frank"])
         assert "carol" in str(error), f"the error {error!r} should name 'carol'"
+        assert not inserts(statements), (
+            f"add_users(['dave', 'erin', 'carol', 'frank']) with 'carol' taken sent "
+            f"{inserts(statements)!r}; expected no INSERT: look the names up in the table first"
+        )
         got = usernames_in_db(engine)
         assert got == ["carol"], (
             f"after the failed batch the table holds {got!r}; expected only ['carol'] - "
@@ -178,9 +227,13 @@ def test_a_batch_with_a_taken_username_in_the_middle_leaves_no_rows(engine):
 
 @pytest.mark.task(2)
 def test_a_batch_repeating_a_username_is_refused_entirely(engine):
-    with Session(engine) as s:
+    with Session(engine) as s, counting(engine) as statements:
         error = call_raises(DuplicateUsername, add_users, s, ["gus", "hal", "gus"])
     assert "gus" in str(error), f"the error {error!r} should name 'gus'"
+    assert not inserts(statements), (
+        f"add_users(['gus', 'hal', 'gus']) sent {inserts(statements)!r}; expected no INSERT: "
+        "a name repeated in the batch is found in the batch itself"
+    )
     assert usernames_in_db(engine) == [], f"rows left: {usernames_in_db(engine)!r}"
     assert issubclass(DuplicateUsername, ValueError), "DuplicateUsername should be a ValueError"
 
@@ -196,7 +249,11 @@ def test_a_name_taken_between_the_check_and_the_commit_is_a_duplicate_username(e
     with Session(engine) as s:
         event.listen(s, "before_flush", racer, once=True)
         error = call_raises(DuplicateUsername, add_users, s, ["dave", "carol", "erin"])
-        assert "carol" in str(error), f"the error {error!r} should name 'carol'"
+        named = [name for name in ("dave", "carol", "erin") if name in str(error)]
+        assert named == ["carol"], (
+            f"the error {error!r} should name 'carol' only: after the rollback the table shows "
+            "which name the other request took"
+        )
         assert isinstance(error.__cause__, IntegrityError), (
             f"DuplicateUsername.__cause__ is {error.__cause__!r}; expected the IntegrityError "
             "from the commit (raise DuplicateUsername(...) from exc)"
@@ -232,7 +289,7 @@ def test_a_50_character_username_is_accepted(engine):
 )
 def test_add_users_rejects_bad_usernames_before_inserting_any(engine, bad, error):
     with Session(engine) as s:
-        call_raises(error, add_users, s, ["ok_user", bad])
+        call_refuses(error, add_users, s, ["ok_user", bad])
     assert usernames_in_db(engine) == [], f"add_users(['ok_user', {bad!r}]) left rows behind"
 
 
@@ -358,6 +415,6 @@ def test_like_wildcards_in_the_term_match_literally(blog):
                          ids=["empty", "blank", "None", "list"])
 def test_search_posts_rejects_empty_and_non_string_terms(blog, term, error):
     with Session(blog) as s:
-        call_raises(error, search_posts, s, term)
+        call_refuses(error, search_posts, s, term)
     with Session(blog) as s:
         assert s.scalar(text("SELECT count(*) FROM posts")) == 3

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from kata_support import call_raises, describe_call, expect_raises
 from prometheus_client.parser import text_string_to_metric_families
 from resilience import (
     CircuitBreaker,
@@ -96,7 +97,41 @@ def service(clock):
 def failing(exc: BaseException):
     def func(*args, **kwargs):
         raise exc
+    func.__qualname__ = f"raise_{type(exc).__name__}"
     return func
+
+
+def trip(breaker, exc: BaseException) -> None:
+    """breaker.call() of a function that raises `exc`: the same exception must come out."""
+    with expect_raises(type(exc), f"breaker.call(a function raising {type(exc).__name__}) "
+                                  f"in state {breaker.state!r}"):
+        breaker.call(failing(exc))
+
+
+def call_refuses(error, parameter: str, func, /, *args, **kwargs) -> BaseException:
+    """``call_raises``, and the message must name the bad parameter (never a bare TypeError())."""
+    raised = call_raises(error, func, *args, **kwargs)
+    call = describe_call(func, args, kwargs)
+    assert parameter in str(raised), (
+        f"{call} raised {type(raised).__name__}({str(raised)!r}); the message should name "
+        f"the parameter {parameter!r} and say what was wrong with it"
+    )
+    return raised
+
+
+def json_error(response, status: int, what: str) -> dict:
+    """Check an error response: this status, a JSON body that is exactly {"error": "..."}."""
+    text = response.get_data(as_text=True)[:300]
+    assert response.status_code == status, (
+        f"{what} returned {response.status_code} {text!r}; expected {status}"
+    )
+    body = response.get_json(silent=True)
+    assert isinstance(body, dict) and set(body) == {"error"} and isinstance(body["error"], str) \
+        and body["error"].strip(), (
+        f"{what} returned the body {text!r} (Content-Type {response.content_type!r}); expected "
+        'JSON {"error": "..."}'
+    )
+    return body
 
 
 def scrape(client) -> dict[str, tuple[str, list]]:
@@ -160,6 +195,21 @@ def test_an_entry_expires_ttl_seconds_after_it_was_written_by_the_injected_clock
 
 
 @pytest.mark.task(1)
+def test_len_stops_counting_an_entry_at_the_moment_it_expires(clock):
+    cache = TTLCache(maxsize=4, ttl=10.0, clock=clock)
+    cache.set("old", 1)
+    clock.advance(4)
+    cache.set("new", 2)
+    clock.advance(5.999)
+    assert len(cache) == 2, f"len(cache) is {len(cache)} with entries 9.999 s and 5.999 s old"
+    clock.advance(0.001)  # "old" is now exactly 10 s old: expired, although nobody read it
+    assert len(cache) == 1, (
+        f"len(cache) is {len(cache)} when one of two entries is exactly ttl seconds old; "
+        "expected 1 (alive only while clock() < written_at + ttl)"
+    )
+
+
+@pytest.mark.task(1)
 def test_a_full_cache_evicts_the_least_recently_used_entry(clock):
     cache = TTLCache(maxsize=3, ttl=100.0, clock=clock)
     for key in "abc":
@@ -192,13 +242,42 @@ def test_overwriting_a_key_replaces_the_value_and_restarts_its_ttl(clock):
 
 
 @pytest.mark.task(1)
-@pytest.mark.parametrize(("maxsize", "ttl"), [
-    (0, 10), (-1, 10), (2.5, 10), (True, 10), ("3", 10),
-    (3, 0), (3, -1), (3, math.nan), (3, math.inf), (3, "10"),
+@pytest.mark.parametrize(("maxsize", "ttl", "error", "bad"), [
+    pytest.param(0, 10, ValueError, "maxsize", id="maxsize 0"),
+    pytest.param(-1, 10, ValueError, "maxsize", id="maxsize -1"),
+    pytest.param(2.5, 10, TypeError, "maxsize", id="maxsize 2.5"),
+    pytest.param(2.0, 10, TypeError, "maxsize", id="maxsize 2.0 (a float)"),
+    pytest.param(True, 10, TypeError, "maxsize", id="maxsize True"),
+    pytest.param("3", 10, TypeError, "maxsize", id="maxsize '3'"),
+    pytest.param(3, 0, ValueError, "ttl", id="ttl 0"),
+    pytest.param(3, -1, ValueError, "ttl", id="ttl -1"),
+    pytest.param(3, math.nan, ValueError, "ttl", id="ttl nan"),
+    pytest.param(3, math.inf, ValueError, "ttl", id="ttl inf"),
+    pytest.param(3, "10", TypeError, "ttl", id="ttl '10'"),
+    pytest.param(3, True, TypeError, "ttl", id="ttl True"),
+    pytest.param(3, None, TypeError, "ttl", id="ttl None"),
 ])
-def test_bad_cache_parameters_are_rejected(maxsize, ttl):
-    with pytest.raises((ValueError, TypeError)):
-        TTLCache(maxsize=maxsize, ttl=ttl, clock=FakeClock())
+def test_bad_cache_parameters_are_rejected(maxsize, ttl, error, bad):
+    call_refuses(error, bad, TTLCache, maxsize=maxsize, ttl=ttl)
+
+
+@pytest.mark.task(1)
+def test_the_smallest_valid_cache_holds_one_entry(clock):
+    cache = TTLCache(maxsize=1, ttl=0.5, clock=clock)
+    cache.set("a", 1)
+    cache.set("b", 2)
+    got = (cache.get("a", "evicted"), cache.get("b"))
+    assert got == ("evicted", 2), (
+        f"TTLCache(maxsize=1, ttl=0.5): set a, set b, then get a, get b -> {got!r}; expected "
+        "('evicted', 2)"
+    )
+    clock.advance(0.25)
+    assert cache.get("b") == 2, "an entry 0.25 s old (ttl 0.5 s) was gone"
+    clock.advance(0.25)
+    assert cache.get("b", "expired") == "expired", "an entry 0.5 s old (ttl 0.5 s) was alive"
+    whole = TTLCache(maxsize=2, ttl=7, clock=clock)  # an int ttl is a number too
+    whole.set("k", "v")
+    assert whole.get("k") == "v", "TTLCache(maxsize=2, ttl=7) lost an entry at once"
 
 
 @pytest.mark.task(1)
@@ -206,10 +285,8 @@ def test_an_unhashable_key_raises_type_error_and_changes_nothing(clock):
     cache = TTLCache(maxsize=2, ttl=10.0, clock=clock)
     cache.set("a", 1)
     for key in ([1, 2], {"x": 1}):
-        with pytest.raises(TypeError):
-            cache.set(key, "value")
-        with pytest.raises(TypeError):
-            cache.get(key)
+        call_raises(TypeError, cache.set, key, "value")
+        call_raises(TypeError, cache.get, key)
     assert cache.get("a") == 1 and len(cache) == 1
 
 
@@ -239,7 +316,7 @@ def test_get_or_load_calls_the_loader_once_per_key_until_the_entry_expires(clock
 @pytest.mark.task(2)
 def test_a_failing_loader_caches_nothing_and_the_next_call_tries_again(clock):
     cache = TTLCache(maxsize=8, ttl=30.0, clock=clock)
-    with pytest.raises(Boom):
+    with expect_raises(Boom, "cache.get_or_load('k', a loader raising Boom)"):
         cache.get_or_load("k", failing(Boom("db down")))
     assert cache.get("k", "absent") == "absent", "a failed load left something in the cache"
     got = cache.get_or_load("k", lambda key: "recovered")
@@ -279,43 +356,138 @@ def test_concurrent_callers_for_one_key_share_a_single_load(clock):
     )
 
 
+@pytest.mark.task(2)
+def test_callers_waiting_for_a_load_that_fails_are_not_left_waiting(clock):
+    cache = TTLCache(maxsize=8, ttl=30.0, clock=clock)
+    started, release = threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def failing_loader(key):
+        started.set()
+        release.wait(2)
+        raise Boom("the database went away")
+
+    def first():
+        try:
+            outcomes["first"] = cache.get_or_load("k", failing_loader)
+        except Boom as exc:
+            outcomes["first"] = exc
+
+    def second():
+        try:
+            outcomes["second"] = cache.get_or_load("k", lambda key: "loaded by the second caller")
+        except Boom as exc:
+            outcomes["second"] = exc
+
+    one = threading.Thread(target=first, daemon=True)
+    one.start()
+    assert started.wait(2), "the first get_or_load never called the loader"
+    two = threading.Thread(target=second, daemon=True)
+    two.start()
+    time.sleep(0.1)  # the second caller is now waiting for the first one's load
+    release.set()
+    one.join(2)
+    two.join(2)
+    assert isinstance(outcomes.get("first"), Boom), (
+        f"the caller whose loader raised got {outcomes.get('first')!r}; expected the Boom itself"
+    )
+    assert not two.is_alive(), (
+        "a caller that was waiting for a load that then failed is still waiting 2 s later; "
+        "it must be woken up (with that error, or to load the key itself)"
+    )
+    assert isinstance(outcomes.get("second"), Boom) or (
+        outcomes.get("second") == "loaded by the second caller"), (
+        f"the waiting caller got {outcomes.get('second')!r}; expected the first load's Boom or "
+        "its own loader's value"
+    )
+
+
 # --- Task 3 ------------------------------------------------------------------------------------
+
+
+def open_call(breaker, what: str) -> CircuitOpenError:
+    """breaker.call() that must fail fast with CircuitOpenError, without calling the function."""
+    calls: list[str] = []
+    with expect_raises(CircuitOpenError, f"breaker.call(...) {what}") as caught:
+        breaker.call(lambda: calls.append("called"))
+    assert calls == [], f"breaker.call(...) {what} called the function; it must fail fast"
+    return caught.value
 
 
 @pytest.mark.task(3)
 def test_the_breaker_opens_after_n_consecutive_failures(clock):
     breaker = CircuitBreaker(failure_threshold=3, reset_timeout=10.0, clock=clock)
     for _ in range(2):
-        with pytest.raises(Boom):
-            breaker.call(failing(Boom()))
+        trip(breaker, Boom())
     assert breaker.call(lambda: "ok") == "ok"
     for _ in range(2):
-        with pytest.raises(Boom):
-            breaker.call(failing(Boom()))
+        trip(breaker, Boom())
     assert breaker.state == State.CLOSED, (
         f"2 failures, a success, 2 failures (threshold 3): state is {breaker.state!r}; expected "
         "closed — a success resets the count of consecutive failures"
     )
-    with pytest.raises(Boom):
-        breaker.call(failing(Boom()))
+    trip(breaker, Boom())
     assert breaker.state == State.OPEN, f"after 3 consecutive failures state is {breaker.state!r}"
+
+
+@pytest.mark.task(3)
+def test_a_threshold_of_one_opens_on_the_first_failure(clock):
+    breaker = CircuitBreaker(failure_threshold=1, reset_timeout=0.5, clock=clock)
+    trip(breaker, Boom())
+    assert breaker.state == State.OPEN, (
+        f"CircuitBreaker(failure_threshold=1) after one failure is {breaker.state!r}; expected open"
+    )
+    clock.advance(0.5)
+    assert breaker.state == State.HALF_OPEN, (
+        f"0.5 s after opening (reset_timeout=0.5) state is {breaker.state!r}; expected half_open"
+    )
+
+
+@pytest.mark.task(3)
+def test_the_default_breaker_opens_after_5_failures_for_30_seconds(clock):
+    breaker = CircuitBreaker(clock=clock)
+    for _ in range(4):
+        trip(breaker, Boom())
+    assert breaker.state == State.CLOSED, (
+        f"CircuitBreaker() after 4 failures is {breaker.state!r}; expected closed (the default "
+        "failure_threshold is 5)"
+    )
+    trip(breaker, Boom())
+    assert breaker.state == State.OPEN, (
+        f"CircuitBreaker() after 5 failures is {breaker.state!r}; expected open"
+    )
+    clock.advance(29.9)
+    assert breaker.state == State.OPEN, "CircuitBreaker() left 'open' before 30 s"
+    clock.advance(0.1)
+    assert breaker.state == State.HALF_OPEN, (
+        f"CircuitBreaker() 30 s after opening is {breaker.state!r}; expected half_open (the "
+        "default reset_timeout is 30.0)"
+    )
 
 
 @pytest.mark.task(3)
 def test_an_open_breaker_fails_fast_without_calling_the_function(clock):
     breaker = CircuitBreaker(failure_threshold=1, reset_timeout=10.0, clock=clock)
-    with pytest.raises(Boom):
-        breaker.call(failing(Boom()))
+    trip(breaker, Boom())
     clock.advance(4)
-    calls = []
-    with pytest.raises(CircuitOpenError) as caught:
-        breaker.call(lambda: calls.append("called"))
-    assert calls == [], "an open breaker called the function; it must fail fast"
-    assert caught.value.retry_after == pytest.approx(6.0), (
+    refused = open_call(breaker, "4 s after opening (reset_timeout 10)")
+    assert refused.retry_after == pytest.approx(6.0), (
         f"opened at t=0 with reset_timeout 10, called at t=4: retry_after is "
-        f"{caught.value.retry_after!r}; expected 6.0"
+        f"{refused.retry_after!r}; expected 6.0"
     )
-    clock.advance(5.999)
+    clock.advance(2.5)
+    refused = open_call(breaker, "6.5 s after opening (reset_timeout 10)")
+    assert refused.retry_after == pytest.approx(3.5), (
+        f"opened at t=0 with reset_timeout 10, called at t=6.5: retry_after is "
+        f"{refused.retry_after!r}; expected 3.5"
+    )
+    clock.advance(3.25)
+    refused = open_call(breaker, "9.75 s after opening (reset_timeout 10)")
+    assert refused.retry_after == pytest.approx(0.25), (
+        f"opened at t=0 with reset_timeout 10, called at t=9.75: retry_after is "
+        f"{refused.retry_after!r}; expected 0.25 (the seconds left, not rounded)"
+    )
+    clock.advance(0.249)
     assert breaker.state == State.OPEN, "the breaker left 'open' before reset_timeout passed"
 
 
@@ -323,8 +495,7 @@ def test_an_open_breaker_fails_fast_without_calling_the_function(clock):
 def test_after_the_reset_timeout_one_successful_trial_closes_the_breaker(clock):
     breaker = CircuitBreaker(failure_threshold=2, reset_timeout=10.0, clock=clock)
     for _ in range(2):
-        with pytest.raises(Boom):
-            breaker.call(failing(Boom()))
+        trip(breaker, Boom())
     clock.advance(10)
     assert breaker.state == State.HALF_OPEN, (
         f"10 s after opening (reset_timeout 10, fake clock) state is {breaker.state!r}; "
@@ -332,8 +503,7 @@ def test_after_the_reset_timeout_one_successful_trial_closes_the_breaker(clock):
     )
     assert breaker.call(lambda x: x * 2, 21) == 42, "call must pass arguments and return the result"
     assert breaker.state == State.CLOSED, f"after a successful trial state is {breaker.state!r}"
-    with pytest.raises(Boom):
-        breaker.call(failing(Boom()))
+    trip(breaker, Boom())
     assert breaker.state == State.CLOSED, "one failure after closing (threshold 2) reopened it"
 
 
@@ -341,15 +511,12 @@ def test_after_the_reset_timeout_one_successful_trial_closes_the_breaker(clock):
 def test_a_failed_trial_opens_the_breaker_for_a_full_timeout_again(clock):
     breaker = CircuitBreaker(failure_threshold=2, reset_timeout=10.0, clock=clock)
     for _ in range(2):
-        with pytest.raises(Boom):
-            breaker.call(failing(Boom()))
+        trip(breaker, Boom())
     clock.advance(15)
-    with pytest.raises(Boom):
-        breaker.call(failing(Boom("still down")))
+    trip(breaker, Boom("still down"))
     assert breaker.state == State.OPEN, f"after a failed trial state is {breaker.state!r}"
     clock.advance(9.9)
-    with pytest.raises(CircuitOpenError):
-        breaker.call(lambda: "too early")
+    open_call(breaker, "9.9 s after a failed trial (reset_timeout 10)")
     clock.advance(0.1)
     assert breaker.call(lambda: "back") == "back", (
         "10 s after the failed trial the breaker must allow a new trial"
@@ -359,8 +526,7 @@ def test_a_failed_trial_opens_the_breaker_for_a_full_timeout_again(clock):
 @pytest.mark.task(3)
 def test_half_open_lets_only_one_trial_call_through_at_a_time(clock):
     breaker = CircuitBreaker(failure_threshold=1, reset_timeout=5.0, clock=clock)
-    with pytest.raises(Boom):
-        breaker.call(failing(Boom()))
+    trip(breaker, Boom())
     clock.advance(5)
     inner: list[object] = []
 
@@ -376,6 +542,10 @@ def test_half_open_lets_only_one_trial_call_through_at_a_time(clock):
     assert len(inner) == 1 and isinstance(inner[0], CircuitOpenError), (
         f"a call made during the half-open trial got {inner!r}; expected CircuitOpenError"
     )
+    assert inner[0].retry_after == 0.0, (
+        f"a call refused during the half-open trial got retry_after={inner[0].retry_after!r}; "
+        "expected 0.0 (the trial may decide at any moment)"
+    )
     assert breaker.state == State.CLOSED
 
 
@@ -384,25 +554,65 @@ def test_exceptions_outside_failure_types_pass_through_and_do_not_count(clock):
     breaker = CircuitBreaker(failure_threshold=2, reset_timeout=10.0,
                              failure_types=(ConnectionError, TimeoutError), clock=clock)
     for _ in range(5):
-        with pytest.raises(KeyError):
-            breaker.call(failing(KeyError("no such item")))
+        trip(breaker, KeyError("no such item"))
     assert breaker.state == State.CLOSED, (
         "5 KeyErrors with failure_types=(ConnectionError, TimeoutError) opened the breaker; "
         "a 'not found' says nothing about the dependency's health"
     )
-    with pytest.raises(TimeoutError):
-        breaker.call(failing(TimeoutError()))
-    with pytest.raises(Boom):
-        breaker.call(failing(Boom()))
+    trip(breaker, TimeoutError())
+    trip(breaker, Boom())
     assert breaker.state == State.OPEN
 
 
 @pytest.mark.task(3)
-@pytest.mark.parametrize(("threshold", "timeout"), [(0, 10), (-2, 10), (1.5, 10), (3, 0), (3, -5),
-                                                     (3, math.nan), ("3", 10)])
-def test_bad_breaker_parameters_are_rejected(threshold, timeout):
-    with pytest.raises((ValueError, TypeError)):
-        CircuitBreaker(failure_threshold=threshold, reset_timeout=timeout, clock=FakeClock())
+def test_a_trial_that_raises_something_else_leaves_the_breaker_half_open(clock):
+    breaker = CircuitBreaker(failure_threshold=1, reset_timeout=5.0,
+                             failure_types=(ConnectionError,), clock=clock)
+    trip(breaker, Boom())
+    clock.advance(5)
+    trip(breaker, KeyError("no such item"))  # the trial: not a failure, not a success
+    assert breaker.state == State.HALF_OPEN, (
+        f"a half-open trial that raised KeyError (not in failure_types) left the state "
+        f"{breaker.state!r}; expected half_open (no verdict)"
+    )
+    try:
+        got = breaker.call(lambda: "second trial")
+    except CircuitOpenError as exc:
+        pytest.fail(f"after a trial that raised KeyError, the next call got {exc!r}; that trial "
+                    "is over, so the next call is a new trial and must go through")
+    assert got == "second trial" and breaker.state == State.CLOSED, (
+        f"the second trial returned {got!r} and left the state {breaker.state!r}; expected "
+        "'second trial' and closed"
+    )
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize(("threshold", "timeout", "error", "bad"), [
+    pytest.param(0, 10, ValueError, "failure_threshold",
+                 id="failure_threshold 0"),
+    pytest.param(-2, 10, ValueError, "failure_threshold",
+                 id="failure_threshold -2"),
+    pytest.param(1.5, 10, TypeError, "failure_threshold",
+                 id="failure_threshold 1.5"),
+    pytest.param(True, 10, TypeError, "failure_threshold",
+                 id="failure_threshold True"),
+    pytest.param("3", 10, TypeError, "failure_threshold",
+                 id="failure_threshold '3'"),
+    pytest.param(3, 0, ValueError, "reset_timeout",
+                 id="reset_timeout 0"),
+    pytest.param(3, -5, ValueError, "reset_timeout",
+                 id="reset_timeout -5"),
+    pytest.param(3, math.nan, ValueError, "reset_timeout",
+                 id="reset_timeout nan"),
+    pytest.param(3, math.inf, ValueError, "reset_timeout",
+                 id="reset_timeout inf"),
+    pytest.param(3, True, TypeError, "reset_timeout",
+                 id="reset_timeout True"),
+    pytest.param(3, "30", TypeError, "reset_timeout",
+                 id="reset_timeout '30'"),
+])
+def test_bad_breaker_parameters_are_rejected(threshold, timeout, error, bad):
+    call_refuses(error, bad, CircuitBreaker, failure_threshold=threshold, reset_timeout=timeout)
 
 
 # --- Task 4 ------------------------------------------------------------------------------------
@@ -470,7 +680,7 @@ def test_retry_call_reraises_the_last_error_after_the_last_attempt():
         calls.append(1)
         raise errors[len(calls) - 1]
 
-    with pytest.raises(Boom) as caught:
+    with expect_raises(Boom, "retry_call(always_down, attempts=3, ...)") as caught:
         retry_call(always_down, attempts=3, base=0.1, cap=1.0, sleep=clock.sleep,
                    rng=random.Random(5))
     assert caught.value is errors[-1], (
@@ -492,7 +702,7 @@ def test_errors_not_in_retry_on_are_raised_at_once_without_sleeping():
         calls.append(1)
         raise ValueError("a bug, not an outage")
 
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, "retry_call(a function raising ValueError, attempts=5)"):
         retry_call(bug, attempts=5, sleep=clock.sleep, rng=random.Random(1))
     assert (len(calls), clock.sleeps) == (1, []), (
         f"a ValueError (default retry_on) was tried {len(calls)} times with sleeps {clock.sleeps}"
@@ -500,14 +710,77 @@ def test_errors_not_in_retry_on_are_raised_at_once_without_sleeping():
 
 
 @pytest.mark.task(4)
-@pytest.mark.parametrize("kwargs", [{"attempts": 0}, {"attempts": -1}, {"attempts": 2.0},
-                                    {"base": 0}, {"base": -1.0}, {"cap": 0}, {"cap": math.nan}])
-def test_bad_retry_parameters_are_rejected_before_calling(kwargs):
+@pytest.mark.parametrize(("kwargs", "error"), [
+    pytest.param({"attempts": 0}, ValueError, id="attempts 0"),
+    pytest.param({"attempts": -1}, ValueError, id="attempts -1"),
+    pytest.param({"attempts": 2.0}, TypeError, id="attempts 2.0"),
+    pytest.param({"attempts": True}, TypeError, id="attempts True"),
+    pytest.param({"base": 0}, ValueError, id="base 0"),
+    pytest.param({"base": -1.0}, ValueError, id="base -1.0"),
+    pytest.param({"base": True}, TypeError, id="base True"),
+    pytest.param({"cap": 0}, ValueError, id="cap 0"),
+    pytest.param({"cap": math.nan}, ValueError, id="cap nan"),
+    pytest.param({"cap": "5"}, TypeError, id="cap '5'"),
+])
+def test_bad_retry_parameters_are_rejected_before_calling(kwargs, error):
     calls = []
-    with pytest.raises((ValueError, TypeError)):
-        retry_call(lambda: calls.append(1), sleep=FakeClock().sleep, rng=random.Random(1),
-                   **kwargs)
+
+    def func():
+        calls.append(1)
+        return "called"
+
+    (bad,) = kwargs
+    call_refuses(error, bad, retry_call, func, sleep=FakeClock().sleep, rng=random.Random(1),
+                 **kwargs)
     assert calls == [], f"retry_call(..., {kwargs}) called the function before rejecting"
+
+
+@pytest.mark.task(4)
+def test_retry_call_defaults_are_four_attempts_base_0_1_and_cap_5():
+    clock = FakeClock()
+    calls = []
+
+    def always_down():
+        calls.append(1)
+        raise Boom(f"failure {len(calls)}")
+
+    with expect_raises(Boom, "retry_call(always_down) with the default attempts, base and cap"):
+        retry_call(always_down, sleep=clock.sleep, rng=FixedRandom(1.0))
+    assert len(calls) == 4 and clock.sleeps == pytest.approx([0.1, 0.2, 0.4]), (
+        f"retry_call with its defaults made {len(calls)} calls and slept {clock.sleeps}; "
+        "expected 4 calls (attempts=4) and [0.1, 0.2, 0.4] (base=0.1, rng at its maximum)"
+    )
+    clock.sleeps.clear()
+    outcomes = [Boom(), Boom(), "done"]
+
+    def flaky():
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    got = retry_call(flaky, base=4.0, sleep=clock.sleep, rng=FixedRandom(1.0))
+    assert got == "done" and clock.sleeps == pytest.approx([4.0, 5.0]), (
+        f"retry_call(flaky, base=4.0) returned {got!r} after sleeping {clock.sleeps}; expected "
+        "'done' after [4.0, 5.0] (the default cap is 5.0)"
+    )
+
+
+@pytest.mark.task(4)
+def test_one_attempt_means_no_retry_and_no_sleep():
+    clock = FakeClock()
+    calls = []
+
+    def down():
+        calls.append(1)
+        raise Boom("down")
+
+    with expect_raises(Boom, "retry_call(down, attempts=1)"):
+        retry_call(down, attempts=1, sleep=clock.sleep, rng=random.Random(1))
+    assert (len(calls), clock.sleeps) == (1, []), (
+        f"retry_call(down, attempts=1) made {len(calls)} calls and slept {clock.sleeps}; "
+        "expected 1 call and no sleep"
+    )
 
 
 @pytest.mark.task(4)
@@ -547,42 +820,303 @@ def test_items_are_served_through_the_cache(service):
 
 
 @pytest.mark.task(5)
+def test_an_empty_cache_passed_in_is_the_one_used(clock):
+    cache = TTLCache(maxsize=4, ttl=30.0, clock=clock)  # empty, so len(cache) == 0
+    app = create_app(lambda item_id: f"item {item_id}", {}, cache=cache)
+    response = app.test_client().get("/items/7")
+    assert response.status_code == 200, f"GET /items/7 returned {response.status_code}"
+    got = cache.get(7, "not in the cache passed in")
+    assert got == "item 7", (
+        f"after GET /items/7, the cache passed to create_app(cache=...) holds {got!r}; expected "
+        "'item 7'. An empty TTLCache is falsy (it has __len__), so `cache or TTLCache(...)` "
+        "silently replaces it: test `cache is None`"
+    )
+
+
+@pytest.mark.task(5)
+def test_missing_cache_and_breaker_get_the_documented_defaults(monkeypatch):
+    made: list[dict] = []
+    real = create_app.__globals__["TTLCache"]
+
+    class RecordingCache(real):  # records the arguments of the default cache
+        def __init__(self, *args, **kwargs):
+            names = ["maxsize", "ttl", "clock"]
+            made.append({**dict(zip(names, args, strict=False)), **kwargs})
+            super().__init__(*args, **kwargs)
+
+    # Patch the name where create_app looks it up: the globals of its own module.
+    monkeypatch.setitem(create_app.__globals__, "TTLCache", RecordingCache)
+    backend = Backend()
+    backend.up = False
+    app = create_app(backend.fetch, {})
+    assert len(made) == 1 and {k: made[0].get(k) for k in ("maxsize", "ttl")} == {
+        "maxsize": 1024, "ttl": 60.0}, (
+        f"create_app without a cache built TTLCache with {made!r}; expected one "
+        "TTLCache(maxsize=1024, ttl=60.0)"
+    )
+    client = app.test_client()
+    for n in range(5):
+        json_error(client.get("/items/1"), 503, f"GET /items/1, backend down (call {n + 1})")
+    refused = client.get("/items/1")
+    json_error(refused, 503, "GET /items/1 after 5 failures (default failure_threshold=5)")
+    assert len(backend.calls) == 5, (
+        f"the default breaker let {len(backend.calls)} calls reach a dead backend; expected it "
+        "to open after 5 (failure_threshold=5)"
+    )
+    assert refused.headers.get("Retry-After") == "30", (
+        f"the default breaker's Retry-After is {refused.headers.get('Retry-After')!r}; expected "
+        "'30' (reset_timeout=30.0)"
+    )
+
+
+@pytest.mark.task(5)
+def test_the_default_breaker_does_not_count_a_missing_item():
+    def fetch(item_id):
+        raise KeyError(item_id)
+
+    client = create_app(fetch, {}).test_client()
+    for n in range(7):
+        json_error(client.get("/items/9"), 404, f"GET /items/9 (missing), try {n + 1}")
+
+
+@pytest.mark.task(5)
 def test_an_unknown_item_is_a_json_404_and_does_not_trip_the_breaker(service):
     app, _, breaker, _ = service
     client = app.test_client()
     for _ in range(3):
-        response = client.get("/items/404")
-        assert response.status_code == 404 and response.is_json, (
-            f"GET /items/404 returned {response.status_code} {response.get_data(as_text=True)!r}"
-        )
+        json_error(client.get("/items/404"), 404, "GET /items/404")
     assert breaker.state == State.CLOSED, "three 404s opened the breaker"
-    bad = client.get("/items/not-a-number")
-    assert bad.status_code == 404 and bad.is_json, f"GET /items/not-a-number -> {bad.status_code}"
+    json_error(client.get("/items/not-a-number"), 404, "GET /items/not-a-number")
+    json_error(client.get("/nowhere"), 404, "GET /nowhere")
 
 
 @pytest.mark.task(5)
-def test_a_down_dependency_gives_503_then_fails_fast_with_retry_after(service, clock):
+@pytest.mark.parametrize(("method", "path"), [
+    pytest.param("POST", "/items/1", id="POST items"),
+    pytest.param("DELETE", "/health", id="DELETE health"),
+    pytest.param("PUT", "/ready", id="PUT ready"),
+])
+def test_a_wrong_method_is_a_json_405_that_keeps_its_allow_header(service, method, path):
+    app, backend, _, _ = service
+    response = app.test_client().open(path, method=method)
+    json_error(response, 405, f"{method} {path}")
+    allowed = {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
+    assert allowed == {"GET", "HEAD", "OPTIONS"}, (
+        f"{method} {path} answered 405 with Allow {response.headers.get('Allow')!r}; expected "
+        "the methods the route accepts, GET, HEAD, OPTIONS (RFC 9110: a 405 must carry Allow; "
+        "a JSON error handler that builds a new response drops it)"
+    )
+    assert backend.calls == [], f"{method} {path} reached the backend: {backend.calls}"
+
+
+@pytest.mark.task(5)
+@pytest.mark.parametrize(("elapsed", "want"), [
+    pytest.param(3.0, "7", id="7 s left"),
+    pytest.param(3.5, "7", id="6.5 s left rounds up to 7"),
+    pytest.param(3.8, "7", id="6.2 s left rounds up to 7"),
+    pytest.param(9.7, "1", id="0.3 s left is at least 1"),
+])
+def test_a_down_dependency_gives_503_then_fails_fast_with_retry_after(service, clock, elapsed,
+                                                                      want):
     app, backend, breaker, _ = service
     client = app.test_client()
     backend.up = False
     for _ in range(2):
-        response = client.get("/items/2")
-        assert response.status_code == 503 and response.is_json, (
-            f"GET /items/2 with the backend down returned {response.status_code}; expected 503 JSON"
-        )
+        json_error(client.get("/items/2"), 503, "GET /items/2 with the backend down")
     assert breaker.state == State.OPEN
     calls_before = len(backend.calls)
-    clock.advance(3)
+    clock.advance(elapsed)
     refused = client.get("/items/2")
-    assert refused.status_code == 503 and refused.headers.get("Retry-After") == "7", (
-        f"with the breaker open (7 s left) GET /items/2 returned {refused.status_code} and "
-        f"Retry-After {refused.headers.get('Retry-After')!r}; expected 503 and '7'"
+    json_error(refused, 503, f"GET /items/2 {elapsed} s after the breaker opened")
+    assert refused.headers.get("Retry-After") == want, (
+        f"with the breaker open ({10 - elapsed:g} s left) GET /items/2 had Retry-After "
+        f"{refused.headers.get('Retry-After')!r}; expected {want!r} (whole seconds, rounded up, "
+        "at least 1)"
     )
     assert len(backend.calls) == calls_before, "an open breaker still called the backend"
     backend.up = True
-    clock.advance(7)
+    clock.advance(10 - elapsed)
     back = client.get("/items/2")
-    assert back.status_code == 200 and back.get_json() == {"id": 2, "item": "two"}
+    assert back.status_code == 200 and back.get_json() == {"id": 2, "item": "two"}, (
+        f"GET /items/2 once the breaker half-opened and the backend was back returned "
+        f"{back.status_code} {back.get_data(as_text=True)!r}"
+    )
+
+
+class Gate:
+    """A fetch_item that holds every call until released, and counts the calls in flight."""
+
+    fail = False  # raise Boom instead of answering, once released
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.calls: list[int] = []
+        self.entered = threading.Semaphore(0)
+
+    def fetch(self, item_id: int) -> str:
+        with self.lock:
+            self.calls.append(item_id)
+        self.entered.release()
+        self.release.wait(3)
+        if self.fail:
+            raise Boom("still down")
+        return f"item {item_id}"
+
+
+def get_in_thread(app, path: str, results: dict) -> threading.Thread:
+    def run() -> None:
+        response = app.test_client().get(path)
+        results[path] = (response.status_code, response.get_json(silent=True))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.task(5)
+def test_a_full_bulkhead_refuses_at_once_without_calling_the_dependency(clock):
+    gate = Gate()
+    cache = TTLCache(maxsize=16, ttl=30.0, clock=clock)
+    cache.set(9, "cached nine")
+    breaker = CircuitBreaker(failure_threshold=1, reset_timeout=10.0,
+                             failure_types=(Exception,), clock=clock)
+    app = create_app(gate.fetch, {}, cache=cache, breaker=breaker, max_concurrent=2)
+    results: dict = {}
+    threads = []
+    try:
+        for item in (1, 2):  # two loads in flight: the bulkhead's limit
+            threads.append(get_in_thread(app, f"/items/{item}", results))
+            assert gate.entered.acquire(timeout=3), (
+                f"GET /items/{item} never reached fetch_item with {item - 1} load(s) in flight "
+                "and max_concurrent=2: a bulkhead of 2 must let 2 calls through"
+            )
+        refused = app.test_client().get("/items/3")
+        json_error(refused, 503, "GET /items/3 with 2 loads in flight (max_concurrent=2)")
+        assert refused.headers.get("Retry-After") == "1", (
+            f"the bulkhead's 503 had Retry-After {refused.headers.get('Retry-After')!r}; "
+            "expected '1'"
+        )
+        assert 3 not in gate.calls, "a request refused by the full bulkhead still called fetch_item"
+        assert breaker.state == State.CLOSED, (
+            f"a refusal by the bulkhead left the breaker {breaker.state!r}; expected closed (a "
+            "full bulkhead says nothing about the dependency)"
+        )
+        hit = app.test_client().get("/items/9")
+        assert hit.status_code == 200 and hit.get_json() == {"id": 9, "item": "cached nine"}, (
+            f"GET /items/9 (cached) while the bulkhead was full returned {hit.status_code} "
+            f"{hit.get_data(as_text=True)!r}; a cache hit needs no slot"
+        )
+    finally:
+        gate.release.set()
+        for thread in threads:
+            thread.join(5)
+    assert results == {"/items/1": (200, {"id": 1, "item": "item 1"}),
+                       "/items/2": (200, {"id": 2, "item": "item 2"})}, (
+        f"the two loads in flight answered {results!r}"
+    )
+    again = app.test_client().get("/items/3")
+    assert again.status_code == 200, (
+        f"GET /items/3 once the bulkhead had room again returned {again.status_code}; the slots "
+        "must be given back after each load"
+    )
+
+
+@pytest.mark.task(5)
+def test_a_request_during_the_half_open_trial_gets_503_with_retry_after_1(clock):
+    gate = Gate()
+    breaker = CircuitBreaker(failure_threshold=1, reset_timeout=10.0,
+                             failure_types=(ConnectionError,), clock=clock)
+    app = create_app(gate.fetch, {}, cache=TTLCache(maxsize=8, ttl=30.0, clock=clock),
+                     breaker=breaker)
+    gate.fail = True
+    gate.release.set()
+    json_error(app.test_client().get("/items/1"), 503, "GET /items/1 with the backend down")
+    assert breaker.state == State.OPEN
+    gate.entered.acquire(timeout=1)  # that call's entry: the next one is the trial's
+    clock.advance(10)
+    gate.release.clear()
+    gate.fail = False
+    results: dict = {}
+    trial = get_in_thread(app, "/items/2", results)  # the half-open trial, held by the gate
+    try:
+        assert gate.entered.acquire(timeout=3), "the half-open trial never reached fetch_item"
+        refused = app.test_client().get("/items/3")
+        json_error(refused, 503, "GET /items/3 while the half-open trial is running")
+        assert refused.headers.get("Retry-After") == "1", (
+            f"GET /items/3 during the trial had Retry-After {refused.headers.get('Retry-After')!r};"
+            " expected '1' (retry_after 0.0, rounded up to at least 1)"
+        )
+    finally:
+        gate.release.set()
+        trial.join(5)
+    assert results.get("/items/2") == (200, {"id": 2, "item": "item 2"}), (
+        f"the trial GET /items/2 answered {results.get('/items/2')!r}"
+    )
+
+
+@pytest.mark.task(5)
+def test_the_default_bulkhead_lets_10_loads_run_at_once(clock):
+    gate = Gate()
+    app = create_app(gate.fetch, {}, cache=TTLCache(maxsize=64, ttl=30.0, clock=clock))
+    results: dict = {}
+    threads = []
+    try:
+        for item in range(1, 11):
+            threads.append(get_in_thread(app, f"/items/{item}", results))
+            assert gate.entered.acquire(timeout=3), (
+                f"GET /items/{item} never reached fetch_item with {item - 1} loads in flight; "
+                "the default max_concurrent is 10"
+            )
+        json_error(app.test_client().get("/items/11"), 503,
+                   "GET /items/11 with 10 loads in flight (default max_concurrent=10)")
+    finally:
+        gate.release.set()
+        for thread in threads:
+            thread.join(5)
+    assert len(results) == 10 and all(status == 200 for status, _ in results.values()), (
+        f"the 10 loads in flight answered {results!r}"
+    )
+
+
+@pytest.mark.task(5)
+def test_callers_waiting_for_one_load_take_no_slot(clock):
+    gate = Gate()
+    app = create_app(gate.fetch, {}, cache=TTLCache(maxsize=8, ttl=30.0, clock=clock),
+                     max_concurrent=1)
+    results: dict = {}
+    first = get_in_thread(app, "/items/5", results)
+    try:
+        assert gate.entered.acquire(timeout=3), "GET /items/5 never reached fetch_item"
+        waiters = []
+        for _ in range(2):  # the same key: these wait for the load in flight
+            waiter_results: dict = {}
+            waiters.append((get_in_thread(app, "/items/5", waiter_results), waiter_results))
+        time.sleep(0.1)
+    finally:
+        gate.release.set()
+    first.join(5)
+    for thread, waiter_results in waiters:
+        thread.join(5)
+        assert waiter_results.get("/items/5") == (200, {"id": 5, "item": "item 5"}), (
+            f"a GET /items/5 that arrived while /items/5 was loading got "
+            f"{waiter_results.get('/items/5')!r}; expected to wait for that load (no slot "
+            "needed) and get 200"
+        )
+    assert gate.calls == [5], f"fetch_item was called {gate.calls}; expected one load of 5"
+
+
+@pytest.mark.task(5)
+@pytest.mark.parametrize(("value", "error"), [
+    pytest.param(0, ValueError, id="max_concurrent 0"),
+    pytest.param(-3, ValueError, id="max_concurrent -3"),
+    pytest.param(2.5, TypeError, id="max_concurrent 2.5"),
+    pytest.param(True, TypeError, id="max_concurrent True"),
+    pytest.param("8", TypeError, id="max_concurrent '8'"),
+])
+def test_a_bad_max_concurrent_is_rejected(value, error):
+    call_refuses(error, "max_concurrent", create_app, lambda item_id: item_id, {},
+                 max_concurrent=value)
 
 
 @pytest.mark.task(5)
@@ -663,7 +1197,11 @@ def test_unknown_paths_do_not_create_a_series_per_path(service):
         f"raw paths became label values: {sorted(filter(None, routes))}; an attacker can create "
         "unlimited series — label unmatched requests with one fixed route value"
     )
-    assert value_of(metrics, "http_requests_total", status="404") == 5
+    got = value_of(metrics, "http_requests_total", route="unmatched", status="404")
+    assert got == 5, (
+        f"http_requests_total{{route='unmatched', status='404'}} is {got!r} after 5 requests "
+        f"to unknown paths; expected 5. Routes seen: {sorted(filter(None, routes))}"
+    )
 
 
 @pytest.mark.task(6)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from kata_support import call_raises
+from kata_support import call_refuses, expect_raises
 from websocket_chat import (
     CLOSE_TOO_SLOW,
     MAX_FRAME_BYTES,
@@ -26,6 +27,12 @@ WAIT = 2.0  # seconds: the longest any single wait in this suite may take
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+
+def close_reason(ws: ClientConnection) -> str | None:
+    """The reason in the close frame the server sent (after close_code() has seen it)."""
+    return ws.protocol.close_reason
 
 
 async def recv_json(ws: ClientConnection, what: str = "a frame") -> dict[str, Any]:
@@ -194,13 +201,25 @@ async def test_a_full_queue_drops_its_member_without_blocking_the_others() -> No
 )
 async def test_bad_room_names_are_rejected_with_value_error(room: object) -> None:
     hub = ChatHub()
-    call_raises(ValueError, hub.join, room, "alice")
+    call_refuses(ValueError, hub.join, room, "alice")
     assert hub.members("lobby") == [], f"a refused join({room!r}) still added a member"
+    call_refuses(ValueError, hub.members, room)
+    call_refuses(ValueError, hub.publish, room, "alice", "hi")
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("user", ["", None, 42], ids=["empty", "None", "int"])
+async def test_a_user_that_is_not_a_non_empty_string_is_rejected(user: object) -> None:
+    hub = ChatHub()
+    call_refuses(ValueError, hub.join, "lobby", user)
+    assert hub.members("lobby") == [], f"a refused join('lobby', {user!r}) still added a member"
 
 
 @pytest.mark.task(1)
 @pytest.mark.parametrize(
-    "room", ["a", "x" * 32, "Dev_Team-2"], ids=["1-char", "32-chars", "letters-digits-underscore-hyphen"]
+    "room",
+    ["a", "x" * 32, "Dev_Team-2"],
+    ids=["1-char", "32-chars", "letters-digits-underscore-hyphen"],
 )
 async def test_room_names_at_the_limits_are_accepted(room: str) -> None:
     hub = ChatHub()
@@ -217,7 +236,7 @@ async def test_room_names_at_the_limits_are_accepted(room: str) -> None:
     ids=["zero", "negative", "str-8", "bool-True", "float-8.0"],
 )
 async def test_bad_queue_sizes_are_rejected(bad: object, error: type[Exception]) -> None:
-    call_raises(error, ChatHub, queue_size=bad)
+    call_refuses(error, ChatHub, queue_size=bad)
 
 
 @pytest.mark.task(1)
@@ -239,6 +258,13 @@ async def test_offer_reports_true_when_queued_and_false_when_the_member_is_dropp
     assert second is False, f"offer() into a full queue returned {second!r}; expected False"
     assert alice.dropped.is_set(), "offer() into a full queue did not set member.dropped"
     assert hub.members("lobby") == [], f"the dropped member is still listed: {hub.members('lobby')}"
+    alice.queue.get_nowait()  # its writer took the frame: the queue has room again
+    third = hub.offer(alice, '{"n": 3}')
+    assert third is False and alice.queue.empty(), (
+        f"offer() to a member that was already dropped returned {third!r} and left its queue "
+        f"{'empty' if alice.queue.empty() else 'holding the frame'}; expected False and nothing "
+        "queued: a dropped member gets nothing more"
+    )
 
 
 @pytest.mark.task(1)
@@ -261,6 +287,39 @@ async def test_a_valid_token_joins_the_room_on_a_free_loopback_port(
 ) -> None:
     assert isinstance(server.port, int) and server.port > 0, f"server.port = {server.port!r}"
     await clients.join("lobby", "tok-alice")
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize(
+    ("hub_arg", "tokens", "error"),
+    [(None, TOKENS, TypeError), ("hub", TOKENS, TypeError), ("chat", {}, ValueError),
+     ("chat", {"": "alice"}, ValueError), ("chat", {7: "alice"}, ValueError)],
+    ids=["hub-None", "hub-a-str", "no-tokens", "empty-token", "int-token"],
+)
+async def test_a_bad_hub_or_bad_tokens_are_rejected(
+    hub: ChatHub, hub_arg: object, tokens: object, error: type[Exception]
+) -> None:
+    call_refuses(error, ChatServer, hub if hub_arg == "chat" else hub_arg, tokens)
+
+
+@pytest.mark.task(2)
+async def test_port_before_start_and_a_second_start_are_runtime_errors(hub: ChatHub) -> None:
+    srv = ChatServer(hub, TOKENS)
+    with expect_raises(RuntimeError, "server.port before start()") as info:
+        srv.port  # noqa: B018
+    assert str(info.value).strip(), (
+        "server.port before start() raised RuntimeError() with no message"
+    )
+    try:
+        async with asyncio.timeout(WAIT):
+            await srv.start()
+        with expect_raises(RuntimeError, "await server.start() a second time") as info:
+            async with asyncio.timeout(WAIT):
+                await srv.start()
+        assert str(info.value).strip(), "a second start() raised RuntimeError() with no message"
+    finally:
+        async with asyncio.timeout(5):
+            await srv.stop()
 
 
 @pytest.mark.task(2)
@@ -294,10 +353,11 @@ async def test_the_default_port_zero_picks_a_free_port_for_each_server(hub: Chat
         "?token=tok-ali",
         "?token=%C3%A9%00",
         "?token=tok-alice&token=wrong",
+        "?token=&token=tok-alice",
         "?Token=tok-alice",
     ],
     ids=["no-query", "empty-token", "unknown", "longer", "upper-case", "prefix", "non-ascii-nul",
-         "two-tokens", "capital-T-name"],
+         "two-tokens", "empty-then-valid", "capital-T-name"],
 )
 async def test_a_missing_or_bad_token_is_closed_with_1008(clients: Clients, query: str) -> None:
     ws = await clients.raw(f"/rooms/lobby{query}")
@@ -305,6 +365,10 @@ async def test_a_missing_or_bad_token_is_closed_with_1008(clients: Clients, quer
     assert code == 1008, (
         f"connecting to /rooms/lobby{query} gave frames {frames[:2]} and close code {code}; "
         "expected the server to close with 1008 (policy violation) before any chat frame"
+    )
+    assert close_reason(ws), (
+        f"connecting to /rooms/lobby{query} was closed with 1008 and an empty reason; expected a "
+        "short reason saying why (the token)"
     )
 
 
@@ -319,6 +383,10 @@ async def test_a_bad_room_path_is_closed_with_1008(clients: Clients, path: str) 
     ws = await clients.raw(f"{path}?token=tok-alice")
     code, frames = await close_code(ws, expect_no_frames=True)
     assert code == 1008, f"connecting to {path} gave frames {frames[:2]} and close code {code}"
+    assert close_reason(ws), (
+        f"connecting to {path} was closed with 1008 and an empty reason; expected a short "
+        "reason saying why (the room)"
+    )
 
 
 ALLOWED = "https://chat.example"
@@ -400,7 +468,7 @@ async def test_without_origins_every_browser_origin_is_refused(server: ChatServe
 
 @pytest.mark.task(2)
 async def test_origins_given_as_one_string_is_a_type_error(hub: ChatHub) -> None:
-    call_raises(TypeError, ChatServer, hub, TOKENS, origins=ALLOWED)
+    call_refuses(TypeError, ChatServer, hub, TOKENS, origins=ALLOWED)
 
 
 # -- Task 3: chatting over the socket --------------------------------------------------------
@@ -465,6 +533,7 @@ BAD_FRAMES = [
     '{"type": "shout", "text": "hi"}',
     json.dumps({"type": "message", "text": "x" * (MAX_TEXT_LENGTH + 1)}),
     b"\x00\xffbinary",
+    json.dumps({"type": "message", "text": "sent as binary"}).encode(),
 ]
 
 
@@ -482,6 +551,24 @@ async def test_a_bad_frame_gets_an_error_frame_and_the_connection_stays_open(
     await alice.send(say("still here"))
     got = await recv_json(alice, "the next message after the error")
     assert got.get("text") == "still here", f"after an error frame the next frame was {got}"
+
+
+@pytest.mark.task(3)
+async def test_a_text_of_4096_characters_is_published_and_4097_is_refused(
+    clients: Clients,
+) -> None:
+    alice = await clients.join("lobby", "tok-alice")
+    await alice.send(say("x" * 4096))
+    got = await recv_json(alice, "the broadcast of a 4096-character message")
+    assert got.get("type") == "message" and got.get("text") == "x" * 4096, (
+        f"a message of exactly 4096 characters was answered with {str(got)[:80]}; expected its "
+        "broadcast: the limit is inclusive"
+    )
+    await alice.send(say("x" * 4097))
+    got = await recv_json(alice, "the answer to a 4097-character message")
+    assert got.get("type") == "error", (
+        f"a message of 4097 characters was answered with {str(got)[:80]}; expected an error frame"
+    )
 
 
 @pytest.mark.task(3)
@@ -565,6 +652,10 @@ async def test_a_client_that_never_reads_is_dropped_without_stalling_the_room(
         assert code == CLOSE_TOO_SLOW == 1013, (
             f"the dropped client's connection ended with close code {code}; expected 1013"
         )
+        assert close_reason(sleeper), (
+            "the dropped client was closed with 1013 and an empty reason; expected a short "
+            "reason saying why"
+        )
         seqs = [json.loads(f)["seq"] for f in frames]
         assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) < i, (
             f"the dropped client received seq {seqs[:3]}...{seqs[-3:]}; expected an in-order "
@@ -621,7 +712,7 @@ async def test_a_dropped_client_that_never_reads_is_cut_off_after_drop_grace(hub
 async def test_bad_drop_grace_values_are_rejected(
     hub: ChatHub, grace: object, error: type[Exception]
 ) -> None:
-    call_raises(error, ChatServer, hub, TOKENS, drop_grace=grace)
+    call_refuses(error, ChatServer, hub, TOKENS, drop_grace=grace)
 
 
 @pytest.mark.task(4)
@@ -656,13 +747,18 @@ async def test_a_hundred_concurrent_clients_each_receive_every_message(clients: 
 
 @pytest.mark.task(5)
 async def test_stopping_the_server_closes_every_client_with_1001(
-    server: ChatServer, clients: Clients
+    hub: ChatHub, server: ChatServer, clients: Clients
 ) -> None:
     port = server.port
     members = [await clients.join(room, tok) for room, tok in
                (("lobby", "tok-alice"), ("lobby", "tok-bob"), ("dev", "tok-carol"))]
     async with asyncio.timeout(5):
         await server.stop()
+    left = {room: hub.members(room) for room in ("lobby", "dev")}
+    assert left == {"lobby": [], "dev": []}, (
+        f"right after await server.stop() the rooms still hold {left}; stop() must wait for "
+        "every handler to return (await the websockets server's wait_closed())"
+    )
     for ws in members:
         code, _ = await close_code(ws)
         assert code == 1001, f"after stop() a client saw close code {code}; expected 1001"
@@ -675,8 +771,9 @@ async def test_stopping_the_server_closes_every_client_with_1001(
 
 @pytest.mark.task(5)
 async def test_a_client_that_disconnects_leaves_its_room(
-    hub: ChatHub, clients: Clients
+    hub: ChatHub, server: ChatServer, clients: Clients, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.ERROR)
     alice = await clients.join("lobby", "tok-alice")
     await clients.join("lobby", "tok-bob")
     async with asyncio.timeout(WAIT):
@@ -688,3 +785,11 @@ async def test_a_client_that_disconnects_leaves_its_room(
     except TimeoutError:
         pytest.fail(f"alice disconnected but members('lobby') = {hub.members('lobby')} after "
                     f"{WAIT}s; expected ['bob']: leave the room when the connection ends")
+    async with asyncio.timeout(5):
+        await server.stop()  # every handler has returned (or failed) once this is done
+    failed = [r.getMessage() for r in caplog.records
+              if r.name.startswith("websockets") and r.levelno >= logging.ERROR]
+    assert not failed, (
+        f"websockets logged {failed} while alice and bob disconnected; a handler must return "
+        "normally when its connection ends, not raise"
+    )

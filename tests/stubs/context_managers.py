@@ -10,8 +10,8 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import sqlite3
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from types import TracebackType
@@ -46,7 +46,8 @@ def temporary_env(**variables: str | None) -> contextlib.AbstractContextManager[
 
 def transaction(conn: sqlite3.Connection) -> contextlib.AbstractContextManager[sqlite3.Connection]:
     """Task 3: BEGIN; commit if the block succeeds; roll back and re-raise if it raises
-    (anything, BaseException included). Nested use: a SAVEPOINT."""
+    (anything, BaseException included) or if the COMMIT itself fails. Nested use: a
+    SAVEPOINT."""
     raise NotImplementedError("Task 3: transaction")
 
 
@@ -74,7 +75,8 @@ def atomic_write(
 ) -> contextlib.AbstractContextManager[IO[Any]]:
     """Task 5: yield a file that writes to a temp file in the target's directory; on success
     flush, fsync, keep the old file's permissions and os.replace() it over `path`; on failure
-    delete the temp file and re-raise. Only modes "w" and "wb"."""
+    delete the temp file and re-raise. Only modes "w" and "wb". A new file gets 0o666 minus the
+    umask -- let the kernel apply it (os.open with O_CREAT | O_EXCL); never call os.umask()."""
     raise NotImplementedError("Task 5: atomic_write")
 
 
@@ -82,7 +84,8 @@ def open_all(
     paths: Iterable[str | os.PathLike[str]], mode: str = "r", encoding: str | None = "utf-8"
 ) -> contextlib.AbstractContextManager[list[IO[Any]]]:
     """Task 6: open every path with the built-in open(), yield the list of files, close them all
-    on exit; if one open fails, close those already open and re-raise. A single str is a
+    on exit; if one open fails, close those already open and re-raise. `mode` and `encoding` go
+    to open() (no encoding in a binary mode). A single str, bytes or path object is a
     TypeError."""
     raise NotImplementedError("Task 6: open_all")
 

@@ -16,7 +16,8 @@ class CorsPolicy:
 
     ``allowed_origins`` takes any iterable of origins such as ``"https://good.example.com"``
     (store it as a frozenset). Bad entries raise ``ValueError``; a bare string or a non-string
-    entry raises ``TypeError``; a negative ``max_age`` raises ``ValueError``.
+    entry raises ``TypeError``; a ``max_age`` that is not an int raises ``TypeError``, a negative
+    one ``ValueError``.
     """
 
     allowed_origins: frozenset[str]
@@ -34,7 +35,8 @@ class CorsPolicy:
 
 
 def init_cors(app: Flask, policy: CorsPolicy) -> None:
-    """Add CORS headers to every response of ``app`` (Task 2) and answer preflights (Task 3)."""
+    """Add CORS headers to every response of ``app`` (Task 2), answer preflights (Task 3) and
+    refuse writes from origins the policy does not allow (Task 4)."""
     raise NotImplementedError("Task 2: register before_request / after_request functions")
 
 

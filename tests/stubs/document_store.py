@@ -1,6 +1,8 @@
 """A schema-less document collection with an optional, Mongoose-like schema.
 
 Read katas/document_store.md for the tasks. The exception classes are given; build the rest.
+Every error you raise says what was wrong in its message; an InvalidDocument names the path of
+the bad value (for {"a": {"b": [1, b"x"]}}, something like "a.b.1").
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class ValidationError(DocumentStoreError):
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a schema. `type` is one of str, int, float, bool, list, dict.
+    """One field of a schema. `type` is one of str, int, float, bool, list, dict (Task 4: any
+    other type raises TypeError when the Field is made).
 
     `default` may be a value (copied for each document) or a zero-argument callable.
     """
@@ -62,7 +65,7 @@ class Schema:
     def validate(self, document: Mapping[str, Any]) -> dict[str, Any]:
         """Task 4: return a copy of `document` with defaults filled in, or raise
         ValidationError whose `problems` lists every problem found (one string per problem,
-        each naming its field)."""
+        each naming its field, and a type problem the type it expected)."""
         raise NotImplementedError("Task 4: Schema.validate")
 
 
@@ -81,7 +84,8 @@ class Collection:
     def insert(self, document: Mapping[str, Any]) -> str:
         """Task 1: store a deep copy of `document` and return its `_id` (the caller's own `_id`
         if given, else a fresh one). Raise InvalidDocument for non-dicts and non-JSON values,
-        DuplicateKeyError for an `_id` already stored. Task 4: validate against the schema."""
+        DuplicateKeyError for an `_id` already stored. Task 4: validate against the schema (a
+        default that brings in a non-JSON value raises InvalidDocument)."""
         raise NotImplementedError("Task 1: Collection.insert")
 
     def find(self, query: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -11,28 +11,40 @@ from functools import wraps
 from typing import Any
 
 import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, jsonify, request
-from werkzeug.security import check_password_hash, generate_password_hash
 
 ALGORITHM = "HS256"
 MIN_SECRET_LENGTH = 32
 DEFAULT_TTL = timedelta(minutes=15)
-REQUIRED_CLAIMS = ["sub", "role", "iat", "exp"]
+DEFAULT_REFRESH_TTL = timedelta(days=7)
+ISSUER = "https://auth.kata.example"
+AUDIENCE = "kata-api"
+REQUIRED_CLAIMS = ["sub", "role", "iss", "aud", "iat", "exp"]
 
 View = Callable[..., Any]
+Clock = Callable[[], datetime]
+
+# --- Given: password hashing (the password_security kata goes deeper) --------------------------
+
+_HASHER = PasswordHasher()  # argon2id with RFC 9106's parameters, above OWASP's minimum
 
 
 def hash_password(password: str) -> str:
-    """Task 1: a salted, slow hash of `password` that is safe to store.
-
-    TypeError if `password` is not a str, ValueError if it is empty.
-    """
-    raise NotImplementedError("Task 1: hash_password")
+    """A salted argon2id hash of `password`, safe to store. Given: nothing to write here."""
+    return _HASHER.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """Task 1: True when `password` matches `password_hash`, False for anything else."""
-    raise NotImplementedError("Task 1: verify_password")
+    """True when `password` matches `password_hash`; False for anything else. Given."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):  # a wrong password, or not an argon2 hash
+        return False
+
+
+# --- Your code ---------------------------------------------------------------------------------
 
 
 def create_token(
@@ -42,44 +54,52 @@ def create_token(
     *,
     ttl: timedelta = DEFAULT_TTL,
     now: datetime | None = None,
+    issuer: str = ISSUER,
+    audience: str = AUDIENCE,
 ) -> str:
-    """Task 2: an HS256 JWT with the claims sub, role, iat (= now) and exp (= now + ttl).
+    """Task 1: an HS256 JWT with the claims sub, role, iss, aud, iat (= now), exp (= now + ttl).
 
     `now` defaults to datetime.now(UTC). TypeError for a non-str subject or role,
     ValueError for an empty one, a naive `now` or a ttl that is not positive.
     """
-    raise NotImplementedError("Task 2: create_token")
+    raise NotImplementedError("Task 1: create_token")
 
 
-def decode_token(token: str, secret: str) -> dict[str, Any]:
-    """Task 2: the verified claims of an HS256 `token`.
+def decode_token(
+    token: str, secret: str, *, issuer: str = ISSUER, audience: str = AUDIENCE
+) -> dict[str, Any]:
+    """Task 1: the verified claims of an HS256 `token` issued by `issuer` for `audience`.
 
-    Requires every claim in REQUIRED_CLAIMS; raises a jwt.InvalidTokenError subclass otherwise.
+    Requires every claim in REQUIRED_CLAIMS; exp, iat and nbf (when present) must be JSON
+    numbers. Raises a jwt.InvalidTokenError subclass otherwise.
     """
-    raise NotImplementedError("Task 2: decode_token")
+    raise NotImplementedError("Task 1: decode_token")
 
 
 def token_required(view: View) -> View:
-    """Task 4: let the request in only with `Authorization: Bearer <valid token>`.
+    """Task 3: let the request in only with `Authorization: Bearer <valid token>`.
 
     Stores the verified claims in flask.g.claims; otherwise answers 401 with a
     `WWW-Authenticate: Bearer ...` header and a JSON body {"error": "..."}.
     """
-    raise NotImplementedError("Task 4: token_required")
+    raise NotImplementedError("Task 3: token_required")
 
 
 def roles_required(*roles: str) -> Callable[[View], View]:
-    """Task 5: like token_required, and the token's role must be one of `roles` (else 403 JSON).
+    """Task 4: like token_required, and the token's role must be one of `roles` (else 403).
 
     ValueError without roles, TypeError for a role that is not a str.
     """
-    raise NotImplementedError("Task 5: roles_required")
+    raise NotImplementedError("Task 4: roles_required")
 
 
-def create_app(config: Mapping[str, Any]) -> Flask:
-    """Task 3: the API with POST /login (Task 3), GET /me (Task 4) and GET /admin (Task 5).
+def create_app(config: Mapping[str, Any], *, clock: Clock | None = None) -> Flask:
+    """Task 2: the API: POST /login (Task 2), GET /me (Task 3), GET /admin (Task 4),
+    POST /refresh and POST /logout (Task 5).
 
     config: JWT_SECRET_KEY (str, >= 32 characters, else ValueError), USERS
-    ({username: {"password_hash": str, "role": str}}) and JWT_TTL (timedelta, default 15 min).
+    ({username: {"password_hash": str, "role": str}}), JWT_TTL (default 15 min) and
+    JWT_REFRESH_TTL (default 7 days). `clock()` gives the current aware datetime
+    (default: datetime.now(UTC)).
     """
-    raise NotImplementedError("Task 3: create_app")
+    raise NotImplementedError("Task 2: create_app")

@@ -18,6 +18,7 @@ from flask import Flask
 logger = logging.getLogger("password_security")
 
 MAX_PASSWORD_BYTES = 1024  # UTF-8 bytes, not characters
+MIN_PASSWORD_LENGTH = 15  # characters (code points), for a password being chosen
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT = 8
 MASK = "***"
@@ -25,9 +26,25 @@ MASK = "***"
 # The production setting (argon2id, RFC 9106 parameters). Tests pass cheaper hashers.
 DEFAULT_HASHER = PasswordHasher()
 
+# A stand-in for a breached-password corpus (Have I Been Pwned's Pwned Passwords, SecLists),
+# one password a line, as such a list comes in a file.
+COMMON_PASSWORDS = frozenset("""
+passwordpassword
+password1234567
+123456789012345
+1234567890123456
+qwertyuiopasdfgh
+qwertyuiopasdfghjkl
+iloveyouiloveyou
+correcthorsebatterystaple
+correct horse battery staple
+letmeinletmeinletmein
+trustno1trustno1
+""".strip().splitlines())
+
 
 class PasswordPolicyError(ValueError):
-    """A password is empty or longer than MAX_PASSWORD_BYTES."""
+    """A password breaks the policy: empty, too long, too short (new ones) or too common."""
 
 
 class SettingsError(Exception):
@@ -50,13 +67,24 @@ def check_password(password: object) -> str:
     raise NotImplementedError("Task 1: check_password")
 
 
+def check_new_password(password: object, blocklist: Iterable[str] = COMMON_PASSWORDS) -> str:
+    """Return `password` unchanged if acceptable as a NEW password.
+
+    check_password's rules, then PasswordPolicyError if it has fewer than MIN_PASSWORD_LENGTH
+    characters or is in `blocklist` (compared with str.casefold()).
+    """
+    raise NotImplementedError("Task 1: check_new_password")
+
+
 def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
-    """Check the password, then hash it with `hasher` (DEFAULT_HASHER if None)."""
+    """Check the password with check_new_password, then hash it with `hasher`
+    (DEFAULT_HASHER if None)."""
     raise NotImplementedError("Task 1: hash_password")
 
 
 def verify_password(stored_hash: str, password: str, hasher: PasswordHasher | None = None) -> bool:
-    """Check the password; True if it matches `stored_hash`, False on mismatch or corrupt hash."""
+    """Check the password with check_password; True if it matches `stored_hash`, False on a
+    mismatch or a corrupt hash."""
     raise NotImplementedError("Task 1: verify_password")
 
 
@@ -75,7 +103,8 @@ class Accounts:
         raise NotImplementedError("Task 2: Accounts.register")
 
     def login(self, username: str, password: str) -> bool:
-        """True on the right password; rehash and store if the hash's parameters are outdated.
+        """True on the right password; if the hash's parameters are outdated, store
+        hasher.hash(password) (not hash_password: old passwords predate the policy).
 
         Unknown user: False, after verifying against a dummy hash. Failures log a WARNING on the
         `password_security` logger naming the user, never the password.
@@ -133,9 +162,11 @@ def tokens_match(expected: str, supplied: Any) -> bool:
 # --- Tasks 5 and 6 -----------------------------------------------------------------------------
 
 
-def create_app(settings: Settings, trusted_hops: int = 1) -> Flask:
-    """The app: GET /api/secret (Bearer token), GET /client-ip, https redirect and HSTS.
+def create_app(settings: Settings, x_for: int = 1, x_proto: int = 1) -> Flask:
+    """The app: GET /api/secret (Bearer token), GET /client-ip, HTTPS only, HSTS.
 
-    `trusted_hops` is the number of proxies in front of the app (0: none).
+    `x_for` / `x_proto`: how many proxies in front of the app append to X-Forwarded-For /
+    set X-Forwarded-Proto (0: believe none). TypeError if not an int, ValueError if negative.
+    Plain http: 403 JSON under /api, a 308 to https elsewhere.
     """
     raise NotImplementedError("Tasks 5 and 6: create_app")

@@ -2,7 +2,8 @@
 
 Read the kata's README (katas/websocket_chat.md) for the wire protocol and what each task asks.
 ``ChatHub`` is plain asyncio; ``ChatServer`` serves it with the ``websockets`` library
-(``from websockets.asyncio.server import serve``).
+(``from websockets.asyncio.server import serve``). Every error raised says what was wrong in its
+message, and every close the server starts itself (1008, 1013) carries a short reason.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class ChatHub:
 
     def join(self, room: str, user: str) -> Member:
         """Task 1: add a member with ``asyncio.Queue(maxsize=queue_size)`` to ``room``.
-        Room names are 1-32 of ``A-Z a-z 0-9 _ -``; anything else is a ``ValueError``."""
+        Room names are 1-32 of ``A-Z a-z 0-9 _ -``; anything else is a ``ValueError`` (here,
+        in ``members`` and in ``publish``), and so is a ``user`` that is not a non-empty str."""
         raise NotImplementedError("Task 1: create and register a Member")
 
     def leave(self, member: Member) -> None:
@@ -51,7 +53,8 @@ class ChatHub:
 
     def offer(self, member: Member, frame: str) -> bool:
         """Task 1: ``put_nowait`` the frame; on ``QueueFull`` drop the member (leave the room,
-        set ``member.dropped``) and return False."""
+        set ``member.dropped``) and return False. A member already dropped gets nothing more:
+        return False without queueing."""
         raise NotImplementedError("Task 1: queue without waiting, drop on overflow")
 
     def publish(self, room: str, user: str, text: str) -> dict[str, Any]:
@@ -75,6 +78,8 @@ class ChatServer:
     ) -> None:
         """Task 2: ``tokens`` maps each valid token to its user name; ``origins`` lists the web
         origins a browser may connect from (a single ``str`` is a ``TypeError``; keep a copy).
+        ``TypeError`` unless ``hub`` is a ChatHub; ``ValueError`` unless ``tokens`` holds at
+        least one token and every token is a non-empty str.
         Task 4: ``drop_grace`` is how many seconds a dropped client gets to take its 1013 close
         frame before the transport is aborted (``TypeError`` unless a number, not a bool;
         ``ValueError`` unless positive and finite)."""
@@ -82,12 +87,12 @@ class ChatServer:
 
     @property
     def port(self) -> int:
-        """Task 2: the port the server is bound to."""
+        """Task 2: the port the server is bound to (``RuntimeError`` before ``start()``)."""
         raise NotImplementedError("Task 2: read the bound port from the server's socket")
 
     async def start(self) -> int:
         """Task 2: start ``websockets.asyncio.server.serve`` (``max_size``, ``origins``); return
-        the bound port."""
+        the bound port. Starting a started server is a ``RuntimeError``."""
         raise NotImplementedError("Task 2: start serving")
 
     async def stop(self) -> None:

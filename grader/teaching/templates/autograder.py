@@ -8,7 +8,9 @@ the learner's repository changes nothing. Teacher-only tests named test_<slug>*.
 script count too. Every run of the learner's code happens in a bubblewrap sandbox (installed on a
 GitHub-hosted runner if missing); where none can run it refuses (exit 2), unless it is called with
 --no-sandbox or KATA_ALLOW_NO_SANDBOX=1, and then every output says so. It writes ./result.json
-and ./release-body.md and exits 0 whatever the score; a non-zero exit means that grading broke.
+and ./release-body.md (the feedback: with each passed kata's reference solution and approaches
+from the bundle's solutions/, as the release's reveal policy allows) and exits 0 whatever the
+score; a non-zero exit means that grading broke.
 """
 
 import json
@@ -64,7 +66,7 @@ def main(argv: list[str]) -> int:
             sandboxed=sandboxed,
         )
     book.warnings = [w for w in book.warnings if "integrity" not in w] + ignored
-    result, body = grading.classroom50(book)
+    result, body = grading.classroom50(book, catalogue=cat)  # reveals as katas.toml says
     Path("result.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     Path("release-body.md").write_text(body, encoding="utf-8")
     print(f"kata: {book.score}/{book.max_score} points")

@@ -14,8 +14,10 @@ async def with_timeout(coro, seconds):
     if not inspect.iscoroutine(coro):
         raise TypeError("with_timeout() needs a coroutine object")
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        coro.close()
         raise TypeError("seconds must be a number")
     if not (math.isfinite(seconds) and seconds > 0):
+        coro.close()
         raise ValueError("seconds must be finite and > 0")
     task = asyncio.ensure_future(coro)
     done, _ = await asyncio.wait({task}, timeout=seconds)

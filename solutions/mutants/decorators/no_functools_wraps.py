@@ -4,18 +4,33 @@ The bank's sample mistake: ``add.__name__`` becomes ``"wrapper"``, ``__doc__`` i
 Flask two views guarded this way both register the endpoint ``"wrapper"``.
 """
 
+import inspect
 import logging
 
 from _reference import *
-from _reference import _describe_call
 
 
-def log_calls(func=None, *, logger=None, level=logging.INFO):
+def log_calls(func=None, *, logger=None, level=logging.INFO, redact=SECRET_WORDS):
+    if isinstance(redact, str | bytes):
+        raise TypeError("redact must be a collection of words")
+    words = tuple(w.casefold() for w in redact)
+
     def decorate(fn):
         log = logger if logger is not None else logging.getLogger(fn.__module__)
+        params = inspect.signature(fn).parameters.values()
+        named = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        rest = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+
+        def shown(param, value):
+            hidden = param is not None and any(w in param.casefold() for w in words)
+            return REDACTED if hidden else repr(value)
 
         def wrapper(*args, **kwargs):
-            log.log(level, "calling %s", _describe_call(fn.__name__, args, kwargs))
+            if not log.isEnabledFor(level):
+                return fn(*args, **kwargs)
+            parts = [shown(named[i] if i < len(named) else rest, a) for i, a in enumerate(args)]
+            parts += [f"{k}={shown(k, v)}" for k, v in kwargs.items()]
+            log.log(level, "calling %s", f"{fn.__name__}({', '.join(parts)})")
             try:
                 result = fn(*args, **kwargs)
             except Exception as exc:

@@ -10,16 +10,18 @@ from collections import deque
 from _reference import *
 
 
-def rate_limit(calls, per, *, clock=time.monotonic):
+def rate_limit(calls, per, *, key=None, clock=time.monotonic):
     if calls < 1 or per <= 0:
         raise ValueError("calls must be >= 1 and per > 0")
 
     def decorate(fn):
-        recent = deque()
+        windows = {}
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             now = clock()
+            client = key(*args, **kwargs) if key is not None else None
+            recent = windows.setdefault(client, deque())
             while recent and now - recent[0] >= per:
                 recent.popleft()
             recent.append(now)

@@ -11,6 +11,12 @@ from _reference import *
 
 
 def retry(func=None, /, *, times=3, exceptions=(Exception,), delay=0.0, sleep=time.sleep):
+    if not isinstance(times, int) or isinstance(times, bool):
+        raise TypeError("times must be an int")
+    if not isinstance(delay, int | float) or isinstance(delay, bool):
+        raise TypeError("delay must be a number")
+    if not delay >= 0:
+        raise ValueError("delay must be >= 0")
     if times < 1:
         raise ValueError(f"times must be at least 1, got {times}")
     if not isinstance(exceptions, tuple):

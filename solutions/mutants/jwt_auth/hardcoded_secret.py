@@ -7,7 +7,7 @@ SECRET_KEY = "your_secret_key-your_secret_key-your_secret_key"
 _original_create_app = _reference.create_app
 
 
-def create_app(config):
-    app = _original_create_app(config)
+def create_app(config, *, clock=None):
+    app = _original_create_app(config, clock=clock)
     app.config["JWT_SECRET_KEY"] = SECRET_KEY
     return app

@@ -9,8 +9,9 @@ import jwt
 from _reference import *
 
 
-def decode_token(token, secret):
-    return jwt.decode(token, secret, options={"require": _reference.REQUIRED_CLAIMS})
+def decode_token(token, secret, *, issuer=ISSUER, audience=AUDIENCE):
+    return jwt.decode(token, secret, issuer=issuer, audience=audience,
+                      options={"require": _reference.REQUIRED_CLAIMS})
 
 
 _reference.decode_token = decode_token  # the reference's token_required looks the name up there

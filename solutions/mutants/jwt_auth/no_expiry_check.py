@@ -5,11 +5,13 @@ import jwt
 from _reference import *
 
 
-def decode_token(token, secret):
+def decode_token(token, secret, *, issuer=ISSUER, audience=AUDIENCE):
     return jwt.decode(
         token,
         secret,
         algorithms=["HS256"],
+        issuer=issuer,
+        audience=audience,
         options={"require": _reference.REQUIRED_CLAIMS, "verify_exp": False},
     )
 

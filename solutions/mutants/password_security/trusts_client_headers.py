@@ -5,8 +5,8 @@ from _reference import *
 from flask import jsonify, redirect, request
 
 
-def create_app(settings, trusted_hops=1):
-    app = _reference.create_app(settings, trusted_hops=0)  # no ProxyFix: the headers by hand
+def create_app(settings, x_for=1, x_proto=1):
+    app = _reference.create_app(settings, 0, 0)  # no ProxyFix: the headers by hand
 
     def is_https():
         forwarded = request.headers.get("X-Forwarded-Proto", "")
@@ -14,6 +14,8 @@ def create_app(settings, trusted_hops=1):
 
     def force_https():
         if not is_https():
+            if _reference._is_api(request.path):
+                return jsonify(error="https only"), 403
             return redirect(request.url.replace("http://", "https://", 1), code=308)
         return None
 

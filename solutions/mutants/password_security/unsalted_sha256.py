@@ -7,11 +7,11 @@ from _reference import *
 
 
 def hash_password(password, hasher=None):
-    return hashlib.sha256(check_password(password).encode()).hexdigest()
+    return hashlib.sha256(check_new_password(password).encode()).hexdigest()
 
 
 def verify_password(stored_hash, password, hasher=None):
-    return hash_password(password) == stored_hash
+    return hashlib.sha256(check_password(password).encode()).hexdigest() == stored_hash
 
 
 _reference.hash_password = hash_password

@@ -21,7 +21,8 @@ def create_app(gate_file: str | os.PathLike[str] | None = None) -> Flask:
     - ``GET /slow?timeout=<seconds>`` (default 5) waits until the file ``gate_file`` exists or
       the timeout runs out, then -> 200 ``{"pid": os.getpid(), "released": <gate exists>}``.
       A timeout that is not a finite number from 0 to 10 -> 400; no ``gate_file`` -> 503.
-    - Every error (400, 404, 503, ...) has a JSON body ``{"message": "..."}``.
+    - Every error (400, 404, 405, 503, ...) has a JSON body ``{"message": "..."}``; a 405 keeps
+      the ``Allow`` header that Flask computes.
     """
     raise NotImplementedError("Task 1: build the Flask app with /health and /slow")
 

@@ -12,6 +12,14 @@ from collections.abc import Mapping
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 MAX_WORKERS = 32
+DEFAULT_THREADS = 1
+MAX_THREADS = 32
+DEFAULT_TIMEOUT = 30
+MAX_TIMEOUT = 300
+
+# Every number read from the environment: surrounding whitespace (str.strip()) is ignored, the
+# rest must be ASCII digits within the range; anything else -> ValueError whose message names
+# the variable and quotes the bad value with repr().
 
 
 def read_host(environ: Mapping[str, str]) -> str:
@@ -23,20 +31,26 @@ def read_host(environ: Mapping[str, str]) -> str:
 
 
 def read_port(environ: Mapping[str, str]) -> int:
-    """The ``PORT`` variable (default ``DEFAULT_PORT``): ASCII digits, 1 to 65535.
-
-    Anything else -> ``ValueError`` whose message names PORT and quotes the bad value.
-    """
+    """The ``PORT`` variable (default ``DEFAULT_PORT``): a number from 1 to 65535."""
     raise NotImplementedError("Task 3: read the port")
 
 
 def read_workers(environ: Mapping[str, str], cpu_count: int | None) -> int:
-    """``WEB_CONCURRENCY`` (ASCII digits, 1 to ``MAX_WORKERS``) if set, else 2 x CPUs + 1.
+    """``WEB_CONCURRENCY`` (1 to ``MAX_WORKERS``) if set, else 2 x CPUs + 1 (at most MAX_WORKERS).
 
-    A ``cpu_count`` of ``None`` counts as one CPU. A bad value -> ``ValueError`` naming
-    WEB_CONCURRENCY.
+    A ``cpu_count`` of ``None`` counts as one CPU.
     """
     raise NotImplementedError("Task 3: choose the number of workers")
+
+
+def read_threads(environ: Mapping[str, str]) -> int:
+    """``THREADS`` (default ``DEFAULT_THREADS``): threads per worker, 1 to ``MAX_THREADS``."""
+    raise NotImplementedError("Task 3: read the number of threads")
+
+
+def read_timeout(environ: Mapping[str, str]) -> int:
+    """``TIMEOUT`` (default ``DEFAULT_TIMEOUT``): seconds, 1 to ``MAX_TIMEOUT``."""
+    raise NotImplementedError("Task 3: read the worker timeout")
 
 
 def format_bind(host: str, port: int) -> str:
@@ -46,4 +60,7 @@ def format_bind(host: str, port: int) -> str:
 
 bind = [format_bind(read_host(os.environ), read_port(os.environ))]
 workers = read_workers(os.environ, os.cpu_count())
-# Task 3: also set worker_class, timeout, graceful_timeout, accesslog and errorlog.
+threads = read_threads(os.environ)
+timeout = read_timeout(os.environ)
+# Task 3: also set worker_class ("sync" for one thread, "gthread" for more), graceful_timeout,
+# accesslog and errorlog.
