@@ -38,8 +38,9 @@ EQUIVALENT = "_equivalent.toml"  # in solutions/mutants/<slug>/; "_" keeps it ou
 RECORD = "_mutation.toml"  # the last measured score, with the fingerprint of what it depends on
 # A mutant may be slower than the solution but not by this much: past it, it counts as a hang.
 WALL_FACTOR, WALL_FLOOR = 10.0, 20.0
-# What a score depends on besides the kata's own files (globs in the grader package).
-GRADER_SOURCES = ("catalogue.py", "running/*.py", "teaching/mutation.py", "teaching/verify.py")
+# What a score depends on besides the kata's own files (globs in the grader package): the code
+# that makes the mutants and the code that runs and judges them.
+GRADER_SOURCES = ("teaching/mutation.py", "running/*.py")
 
 ARITHMETIC: dict[type, type] = {
     ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
@@ -400,7 +401,8 @@ def write_record(root: Path, kata: Kata, score: Score, key: str) -> None:
         "# fingerprint of what the score depends on no longer matches.\n"
         f'fingerprint = "{key}"\n'
         f"mutants = {score.mutants}\nkilled = {score.killed}\n"
-        f"equivalent = {score.equivalent}\nscore = {score.score:.4f}\n",
+        f"equivalent = {score.equivalent}\nscore = {score.score:.4f}\n"
+        f"problems = {len(score.problems)}\n",
         encoding="utf-8",
     )
 
@@ -410,6 +412,9 @@ def from_record(kata: Kata, record: dict) -> Score:
                   record.get("killed", 0), record.get("equivalent", 0), recorded=True)
     if score.score < THRESHOLD:
         score.problems.append(f"the recorded score {score.score:.1%} is under {THRESHOLD:.0%}")
+    if record.get("problems", 0):
+        score.problems.append(f"the recorded run had {record['problems']} problem(s); run "
+                              f"`kata verify --mutation {kata.slug}` to see them")
     return score
 
 

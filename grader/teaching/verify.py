@@ -124,27 +124,51 @@ def automatic_ids(root: Path, kata: Kata, expected: list[dict]) -> list[str]:
         tree = ast.parse((root / kata.test_file).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
         return []
-    names = set()  # what pytest may name an automatic id after: parameters and fixtures
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            names.add(node.name)
-            names.update(a.arg for a in (*node.args.posonlyargs, *node.args.args,
-                                         *node.args.kwonlyargs))
+    arguments = parametrized_arguments(tree)
     problems = []
     for test in expected:
         name = short(test["name"])
-        params = name.partition("[")[2].removesuffix("]")
-        if "[" not in name:
+        function, bracket, params = name.partition("[")
+        if not bracket:
             continue
-        for part in params.split("-"):
-            if not part or "<lambda>" in part or any(
-                part[:i] in names and part[i:].isdigit() for i in range(1, len(part))
-            ):
-                problems.append(
-                    f"{name}: {part!r} is an id pytest made up; name each case with "
-                    "ids=[...] or pytest.param(..., id=...)")
-                break
+        names = arguments.get(function, [])
+        parts = params.removesuffix("]").split("-")
+        # A value may hold "-" itself ("-1", "max-age"): an empty part means an empty id only
+        # when the parts are exactly one per argument.
+        empty = params == "]" or ("" in parts and len(parts) == len(names))
+        made_up = next((p for p in parts if "<lambda>" in p or any(
+            p[:i] in names and p[i:].isdigit() for i in range(1, len(p)))), None)
+        if made_up is not None or empty:
+            problems.append(
+                f"{name}: {made_up if made_up is not None else ''!r} is an id pytest made up; "
+                "name each case with ids=[...] or pytest.param(..., id=...)")
     return problems
+
+
+def parametrized_arguments(tree: ast.Module) -> dict[str, list[str]]:
+    """Each test function's parametrized arguments, in id order: the argnames of its
+    ``@pytest.mark.parametrize`` decorators, then the parametrized fixtures it asks for."""
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    fixtures = {
+        f.name for f in functions for d in f.decorator_list
+        if isinstance(d, ast.Call) and any(k.arg == "params" for k in d.keywords)
+    }
+    found = {}
+    for function in functions:
+        names = []
+        for decorator in reversed(function.decorator_list):  # the nearest one is applied first
+            if not (isinstance(decorator, ast.Call) and decorator.args
+                    and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr == "parametrize"):
+                continue
+            first = decorator.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names += [n.strip() for n in first.value.split(",") if n.strip()]
+            elif isinstance(first, ast.Tuple | ast.List):
+                names += [e.value for e in first.elts if isinstance(e, ast.Constant)]
+        arguments = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        found[function.name] = names + [a for a in arguments if a in fixtures]
+    return found
 
 
 def judge_solution(verdict: Verdict, solved: KataResult) -> None:

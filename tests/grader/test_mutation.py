@@ -344,3 +344,17 @@ def test_odd_line_breaks_inside_strings_do_not_shift_the_spans():
     text = 'X = "a\u2028b\x0cc"\n\n\ndef f(x):\n    return x + 1\n'
     found = {m.diff: m.apply(text) for m in generate_file("odd.py", text)}
     assert found["odd.py:5  x + 1 -> x - 1"].endswith("    return (x - 1)\n")
+
+
+@pytest.mark.timeout(60)
+def test_a_record_of_a_run_with_problems_still_fails(kata, repo: Path, survivor):
+    mutant, killed, _ = survivor
+    equivalents(repo, f'"{mutant.id}" = "the same"\n"{killed.id}" = "not really"\n')
+    assert kata("verify", "--mutation", "--record", "toy").exit_code == 1
+    record = (repo / "solutions" / "mutants" / "toy" / "_mutation.toml").read_text()
+    assert "score = 1.0000" in record and "problems = 1" in record, record
+    result = kata("verify", "--mutation", "--changed", "toy")
+    out = clean(result)
+    assert result.exit_code == 1, out
+    assert ("toy: the recorded run had 1 problem(s); run `kata verify --mutation toy` to see "
+            "them") in out

@@ -86,6 +86,18 @@ def test_greet_takes_names(name):
 
 
 @pytest.mark.task(1)
+@pytest.mark.parametrize("n", [-1, "max-age", "-bad-"])
+def test_add_takes_values_with_hyphens(n):
+    assert add(0, 0) == 0
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize(("a", "b"), [(-1, 2), ("", 3)])
+def test_add_takes_two_values(a, b):
+    assert add(0, b) == b
+
+
+@pytest.mark.task(1)
 @pytest.mark.parametrize("kwargs", [{"a": 1}], ids=["one"])
 @pytest.mark.parametrize("v", [pytest.param([1], id="first-case"), [2]])
 def test_add_named_cases(kwargs, v):
@@ -105,8 +117,11 @@ def test_verify_rejects_the_ids_pytest_makes_up(kata, repo: Path):
                        ("test_add_takes_a_config[config1]", "config1"),
                        ("test_add_takes_a_callable[<lambda>-1]", "<lambda>"),
                        ("test_greet_takes_names[]", ""),
+                       ("test_add_takes_two_values[-3]", ""),
                        ("test_add_named_cases[v1-one]", "v1")]:
         assert f"toy: {test}: {part!r} is an id pytest made up; {fix}" in out, out
     for fine in ("test_add_takes_a_callable[plain-2]", "test_greet_takes_names[Bo]",
-                 "test_add_named_cases[first-case-one]"):
+                 "test_add_named_cases[first-case-one]", "test_add_takes_values_with_hyphens[-1]",
+                 "test_add_takes_values_with_hyphens[max-age]",
+                 "test_add_takes_values_with_hyphens[-bad-]", "test_add_takes_two_values[-1-2]"):
         assert f"toy: {fine}:" not in out, out
