@@ -1,4 +1,7 @@
-"""Does what the bank's CORS(app) does: Access-Control-Allow-Origin: * for every origin."""
+"""Every origin allowed with Access-Control-Allow-Origin: *, as CORS(app, send_wildcard=True) does.
+
+(The bank's bare CORS(app) is as open: flask-cors then echoes whatever Origin came.)
+"""
 
 import _reference
 from _reference import *
