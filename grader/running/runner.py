@@ -645,14 +645,20 @@ def signal_name(number: int) -> str:
 
 def fingerprint(root: Path, kata: Kata, extra: tuple[Path, ...] = ()) -> str:
     """What the expected tests depend on: the suite, extra tests, the pristine stub, the shared
-    test helpers, this plugin (which computes the digests) and the Python that compiles them."""
-    digest = hashlib.sha256(f"{sys.version}\0".encode())
+    test helpers, this plugin (which computes the digests) and the Python that compiles them.
+
+    The same in every checkout and on every machine with that Python (CI checks the recorded
+    mutation scores against it): paths relative to the repository, and the version that decides
+    the bytecode rather than the interpreter's build date."""
+    digest = hashlib.sha256(f"{sys.implementation.cache_tag} {sys.version_info[:3]}\0".encode())
     support = Path("tests/katas/kata_support.py")
-    plugin = Path(__file__).with_name("plugin.py")
-    for path in (kata.test_file, *(kata.pristine(f) for f in kata.files), support, plugin, *extra):
-        digest.update(str(path).encode() + b"\0")
+    files = [(path.as_posix(), root / path) for path in
+             (Path(kata.test_file), *(Path(kata.pristine(f)) for f in kata.files), support, *extra)]
+    files.append(("grader/running/plugin.py", Path(__file__).with_name("plugin.py")))
+    for name, path in files:
+        digest.update(name.encode() + b"\0")
         try:
-            digest.update((root / path).read_bytes())
+            digest.update(path.read_bytes())
         except OSError:
             digest.update(b"<missing>")
     return digest.hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from toyrepo import clean, write, write_hints
 
 from grader import catalogue
-from grader.teaching.mutation import generate, generate_file, sample
+from grader.teaching.mutation import generate, generate_file, kata_fingerprint, sample
 
 # --- generation ---------------------------------------------------------------------------------
 
@@ -266,6 +267,17 @@ def test_a_record_is_trusted_until_anything_it_depends_on_changes(kata, repo: Pa
     assert result.exit_code == 1, out
     assert "(recorded)" not in out
     assert "toy2: survivor toy2.py:9  return x / 2 -> return None" in out
+
+
+def test_a_fingerprint_does_not_depend_on_where_the_repository_is(repo: Path, tmp_path: Path):
+    # CI checks the records on a fresh clone in another folder: the same files, the same key.
+    elsewhere = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(repo, elsewhere)
+    here = catalogue.load(repo).get("toy2")
+    there = catalogue.load(elsewhere).get("toy2")
+    assert kata_fingerprint(repo, here) == kata_fingerprint(elsewhere, there)
+    (elsewhere / "tests" / "katas" / "test_toy2.py").write_text("# emptied\n")
+    assert kata_fingerprint(repo, here) != kata_fingerprint(elsewhere, there)
 
 
 @pytest.mark.timeout(60)
