@@ -218,6 +218,11 @@ def run_pytest(request: dict, fd: int, workdir: str | None) -> None:
         os.makedirs(workdir, exist_ok=True)
         os.chdir(workdir)
     limit(int(request["memory_mb"]))
+    # Bytecode is neither written (PYTHONDONTWRITEBYTECODE) nor read during the run: a cache
+    # found in the tests' folders (committed to a learner's repository, say) could hold any
+    # code for a pristine source, hash and all; the suites come from rewrite_once's cache.
+    sys.pycache_prefix = NO_BYTECODE
+    sys.dont_write_bytecode = True
     # Sent before any of the run's code: the runner learns the suite's pid from this message.
     channel.send(fd, {"event": "begin", "run": request["run"]})
     import pytest
@@ -227,8 +232,40 @@ def run_pytest(request: dict, fd: int, workdir: str | None) -> None:
     os._exit(code)
 
 
+# Where a run looks for bytecode: nowhere that exists or can be made (/proc takes no new files).
+NO_BYTECODE = "/proc/kata-no-bytecode"
+_REWRITTEN: dict[tuple[str, bytes], object] = {}
+
+
+def rewrite_once(suites: list[str]) -> None:
+    """Compile each suite, its asserts rewritten by pytest, here in the supervisor: every run
+    forked afterwards reuses the code instead of parsing and compiling the suite again (no
+    bytecode is written in the sandbox, and none is read: see ``run_pytest``)."""
+    from _pytest.assertion import rewrite
+
+    original = rewrite._rewrite_test
+    if getattr(original, "kata_cached", False) is False:
+
+        def cached(fn: Path, config: object) -> object:
+            if config is not None and config.getini("enable_assertion_pass_hook"):
+                return original(fn, config)  # a rewrite with hooks differs; never on our runs
+            key = (str(fn), fn.read_bytes())  # keyed by content: an edited suite is new code
+            if key not in _REWRITTEN:
+                _REWRITTEN[key] = original(fn, None)
+            return _REWRITTEN[key]
+
+        cached.kata_cached = True
+        rewrite._rewrite_test = cached
+    for suite in suites:
+        try:
+            rewrite._rewrite_test(Path(suite), None)
+        except (OSError, SyntaxError, ValueError):
+            pass  # the run itself reports a suite that cannot be read or compiled
+
+
 def run_once(request: dict, config: dict) -> None:
     fd, box = config["fd"], config.get("sandbox")
+    rewrite_once(request.get("suites", []))
     if box:
         lay_out(request, box["tree"])
         os.makedirs(box["home"], exist_ok=True)

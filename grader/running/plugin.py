@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import linecache
 import logging
 import os
 import re
@@ -24,7 +25,6 @@ import socket
 import sys
 import threading
 import time
-import traceback
 import types
 from collections.abc import Sequence
 from pathlib import Path
@@ -495,14 +495,22 @@ def _assertion(text: str) -> str:
 
 
 def _learner_frame(tb, tree: Path) -> str | None:
-    """The deepest traceback line inside the tree under test, as ``katas/x.py:12: code``."""
+    """The deepest traceback line inside the tree under test, as ``katas/x.py:12: code``.
+
+    Walks the frames by hand: ``traceback.extract_tb`` reads the source line and works out the
+    column range of every frame, which is most of the cost of a failing run's report."""
+    inside = f"{tree}{os.sep}"
     found = None
-    for frame in traceback.extract_tb(tb):
-        path = Path(frame.filename)
-        if path.is_relative_to(tree):
-            shown = f"{tree.name}/{path.relative_to(tree)}"
-            found = f"{shown}:{frame.lineno}: {(frame.line or '').strip()}"
-    return found
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(inside):
+            found = filename, tb.tb_lineno
+        tb = tb.tb_next
+    if found is None:
+        return None
+    filename, lineno = found
+    shown = f"{tree.name}/{Path(filename).relative_to(tree).as_posix()}"
+    return f"{shown}:{lineno}: {linecache.getline(filename, lineno).strip()}"
 
 
 def _collect_message(report: pytest.CollectReport, tree: Path) -> str:

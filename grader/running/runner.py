@@ -93,6 +93,13 @@ class KataResult:
         return {**asdict(self), "tests_passed": self.tests_passed, "tests_total": len(self.tests)}
 
 
+# Reports, doctests and warning summaries go nowhere in a graded run; unittest and legacypath
+# stay (a teacher's hidden tests may use TestCase or tmpdir), and so does the terminal
+# (pytest-timeout writes its timeout report through it).
+UNUSED_PLUGINS = ("warnings", "doctest", "junitxml", "pastebin", "setuponly", "setupplan",
+                  "faulthandler")
+
+
 def pytest_args(
     root: Path,
     kata: Kata,
@@ -124,6 +131,8 @@ def pytest_args(
         "no:cacheprovider",
         "-p",
         "no:stepwise",
+        # Plugins a graded run never uses, each one hook call fewer per test (watch's latency).
+        *[arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")],
         "-o",
         f"timeout={kata.limits.test_timeout:g}",
         "-o",
@@ -152,7 +161,6 @@ def child_env() -> dict[str, str]:
     """The unsandboxed worker's environment: the caller's, minus what could change the grade."""
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the plugins named in pytest_args
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached rewrites of the suites save most of a run
     return env
 
 
@@ -323,6 +331,8 @@ class Worker:
             "args": pytest_args(
                 self.root, kata, name, f"fd:{self.fd}", collect_only, extra, exitfirst, order
             ),
+            # the supervisor compiles these once, before it forks the run (child.rewrite_once)
+            "suites": [str(self.root / kata.test_file), *map(str, extra)],
             **layout,
         }
         try:
@@ -774,6 +784,11 @@ def run_many(
                 return run_kata(root, kata, tree, extra=extra.get(kata.slug, ()), worker=worker)
 
         try:
+            if jobs == 1:
+                # In this thread: bwrap's --die-with-parent follows the *thread* that started a
+                # worker, so a worker started on a pool thread would die with it, and watch mode
+                # would start a cold sandbox on every save.
+                return [one(kata) for kata in katas]
             return list(pool.map(one, katas))
         except BaseException:  # Ctrl-C: end the runs now, before the pool waits out their clocks
             workers.__exit__(None, None, None)

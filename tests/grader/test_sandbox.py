@@ -481,3 +481,50 @@ def test_the_runners_memory_stays_bounded_whatever_the_run_writes(repo: Path) ->
     toy = json.loads(proc.stdout)["katas"][0]
     assert toy["status"] == "tampered" and "flooded" in " ".join(toy["tampered"]), toy
     assert shutil.which("bwrap")
+
+
+# --- bytecode planted in the repository, and warm workers --------------------------------------
+
+
+def plant_forged_bytecode(suite: Path, tests: list[str]) -> Path:
+    """pytest's cache of ``suite``, keyed to the pristine source, holding tests that pass."""
+    import importlib.util
+    import inspect
+    import types
+
+    from _pytest.assertion import rewrite
+
+    forged = compile("".join(f"def {name}():\n    pass\n" for name in tests), str(suite), "exec")
+    pyc = suite.parent / "__pycache__" / f"{suite.stem}{rewrite.PYC_TAIL}"
+    pyc.parent.mkdir(exist_ok=True)
+    key = (importlib.util.source_hash(suite.read_bytes())
+           if "source_hash" in inspect.signature(rewrite._write_pyc).parameters  # pytest >= 9
+           else os.stat(suite))  # older pytest: keyed by mtime and size
+    assert rewrite._write_pyc(types.SimpleNamespace(trace=lambda *_: None), forged, key, pyc)
+    return pyc
+
+
+def test_bytecode_planted_in_the_tests_folder_is_never_read(repo: Path, kata) -> None:
+    # A learner's repository could carry a pytest cache of a pristine suite, valid for its
+    # source, whose tests pass on anything; the manifest check skips __pycache__.
+    write(repo / "katas" / "toy.py", NOTHING)
+    plant_forged_bytecode(repo / "tests" / "katas" / "test_toy.py", TOY_TESTS)
+    result = kata("grade", "--format", "json", "toy")
+    clean(result)
+    toy = json.loads(result.stdout)["katas"][0]
+    assert toy["tests_passed"] == 0 and toy["status"] == "failed", toy
+
+
+def test_a_watch_keeps_its_warm_worker_from_one_check_to_the_next(repo: Path) -> None:
+    # bwrap --die-with-parent follows the thread that started the worker: a worker started on
+    # a check's pool thread died when that check ended, and every save paid a cold start.
+    from grader.catalogue import load
+    from grader.running.runner import WorkerPool, run_many
+
+    catalogue = load(repo)
+    toy = catalogue.get("toy")
+    with WorkerPool(repo, [toy], 1) as warm:
+        run_many(catalogue, [toy], workers=warm)
+        first = warm.all[0].proc.pid
+        run_many(catalogue, [toy], workers=warm)
+        assert warm.all[0].proc.poll() is None and warm.all[0].proc.pid == first
