@@ -459,7 +459,9 @@ def report_options(command):
 )
 @report_options
 @extra_tests_option
-@jobs_option
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Learners graded at once (default: cores + 1)."
+)
 @no_sandbox_option
 @pass_env
 def grade_all(

@@ -90,7 +90,9 @@ def grade_all(
     teacher = catalogue.root
     before = integrity.build(teacher)["files"]
     readonly = [teacher / "tests", *(p for paths in extra.values() for p in paths)]
-    size = jobs or os.cpu_count() or 1
+    # One learner more than cores: part of each learner's sandbox start is spent waiting
+    # (bwrap's mounts, imports from disk), and a third learner on 2 cores fills those gaps.
+    size = jobs or (os.cpu_count() or 1) + 1
     with tempfile.TemporaryDirectory(prefix="kata-class-") as tmp:
         trees, notes = {}, {}
         for index, folder in enumerate(folders):

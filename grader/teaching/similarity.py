@@ -117,10 +117,14 @@ def _fingerprints(
         boilerplate = np.unique(
             np.array(list(CodeFingerprint(rel, NOISE, 1, fp=io.StringIO(stub)).hashes))
         )
+        seen: dict[str, object] = {}  # a file copied exactly is tokenized once
         for learner, files in sources.items():
-            if rel not in files:
-                continue
-            found = CodeFingerprint(rel, NOISE, 1, boilerplate, fp=io.StringIO(files[rel]))
+            if rel not in files or files[rel] == stub:
+                continue  # an untouched stub has no code of its own: skip the tokenizing
+            text = files[rel]
+            if text not in seen:
+                seen[text] = CodeFingerprint(rel, NOISE, 1, boilerplate, fp=io.StringIO(text))
+            found = seen[text]
             if not found.token_coverage:
                 continue  # nothing but the stub (or too short to fingerprint)
             entry = prints.setdefault(learner, _Print())
