@@ -145,3 +145,21 @@ def test_kata_tree_and_free_port_fixtures(repo: Path) -> None:
         "        s.bind(('127.0.0.1', free_port))\n"))
     done = run_pytest(repo, "--kata-tree", "solutions", suite="tests/katas/test_fixtures.py")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_shared_helper_a_suite_imports_counts_in_the_suite_digest() -> None:
+    # A suite imports its assertions from kata_support; the learner's code rebinding that name
+    # in the test module to a function of its own must change the digest, as for a local one.
+    import types
+
+    from grader.running.plugin import _codes
+
+    helpers = {}
+    for origin in ("kata_support", "toy"):
+        namespace = {"__name__": origin}
+        exec("def assert_error(response, status, what):\n    pass\n", namespace)
+        helpers[origin] = namespace["assert_error"]
+    assert isinstance(helpers["toy"], types.FunctionType)
+    assert [name for name, _ in _codes("test_toy", "assert_error", helpers["kata_support"])] == [
+        "assert_error"]
+    assert list(_codes("test_toy", "assert_error", helpers["toy"])) == []

@@ -7,6 +7,7 @@ what was expected. A bare ``Failed: DID NOT RAISE <class 'ValueError'>`` says no
     error = call_refuses(ValueError, retry, times=0)         # ...and its message is not empty
     with expect_raises(TypeError, "Point(True, 2)"):         # for a block of code
         Point(True, 2)
+    assert_error(client.get("/me"), 401, "GET /me without a token")  # {"error": "..."} bodies
 
 Any other exception propagates unchanged, so the learner sees it with the line of their file.
 """
@@ -69,3 +70,21 @@ def expect_raises(
         if "DID NOT RAISE" not in str(failure):
             raise
         pytest.fail(f"{call} raised nothing; expected {_names(expected)}", pytrace=False)
+
+
+# --- Flask responses whose errors are {"error": "<a message>"} (jwt_auth, sessions) ---
+
+
+def text(response) -> str:
+    return f"{response.status_code} {response.get_data(as_text=True)[:200]!r}"
+
+
+def assert_error(response, status: int, what: str) -> None:
+    """`status` with a body of exactly {"error": "<a message>"}."""
+    assert response.status_code == status, f"{what} answered {text(response)}; expected {status}"
+    body = response.get_json(silent=True)
+    assert isinstance(body, dict) and set(body) == {"error"} and isinstance(
+        body["error"], str) and body["error"], (
+        f"{what} answered the body {response.get_data(as_text=True)[:200]!r}; expected a JSON "
+        'object with exactly one key, like {"error": "a message"}'
+    )

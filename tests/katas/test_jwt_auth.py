@@ -21,7 +21,7 @@ from jwt_auth import (
     roles_required,
     token_required,
 )
-from kata_support import call_raises, expect_raises
+from kata_support import assert_error, call_raises, expect_raises, text
 
 # 64 characters: long enough for HS256 and for the HS512 token the tests forge.
 SECRET = "kata-test-secret-" + "s" * 47
@@ -141,21 +141,6 @@ def clocked(users, clock):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
-
-
-def text(response) -> str:
-    return f"{response.status_code} {response.get_data(as_text=True)[:200]!r}"
-
-
-def assert_error(response, status: int, what: str) -> None:
-    """`status` with a body of exactly {"error": "<a message>"}."""
-    assert response.status_code == status, f"{what} answered {text(response)}; expected {status}"
-    body = response.get_json(silent=True)
-    assert isinstance(body, dict) and set(body) == {"error"} and isinstance(
-        body["error"], str) and body["error"], (
-        f"{what} answered the body {response.get_data(as_text=True)[:200]!r}; expected a JSON "
-        'object with exactly one key, like {"error": "a message"}'
-    )
 
 
 def assert_401(response, what: str, *, invalid_token: bool | None) -> None:

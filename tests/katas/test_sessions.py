@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 from itsdangerous.timed import TimestampSigner
-from kata_support import call_raises
+from kata_support import assert_error, call_raises, text
 from sessions import SecretKeyError, create_app, load_secret_key
 from werkzeug.security import generate_password_hash
 
@@ -42,21 +42,6 @@ def csrf_headers(client) -> dict:
 def post(client, path: str, **kwargs):
     """POST with this session's CSRF token, as a page of the site would send it."""
     return client.post(path, headers=csrf_headers(client), **kwargs)
-
-
-def text(response) -> str:
-    return f"{response.status_code} {response.get_data(as_text=True)[:200]!r}"
-
-
-def assert_error(response, status: int, what: str) -> None:
-    """`status` with a body of exactly {"error": "<a message>"}."""
-    assert response.status_code == status, f"{what} answered {text(response)}; expected {status}"
-    body = response.get_json(silent=True)
-    assert isinstance(body, dict) and set(body) == {"error"} and isinstance(
-        body["error"], str) and body["error"], (
-        f"{what} answered the body {response.get_data(as_text=True)[:200]!r}; expected a JSON "
-        'object with exactly one key, like {"error": "a message"}'
-    )
 
 
 def log_in(client, username: str = "alice", password: str = "wonderland"):
