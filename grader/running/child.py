@@ -237,25 +237,29 @@ NO_BYTECODE = "/proc/kata-no-bytecode"
 _REWRITTEN: dict[tuple[str, bytes], object] = {}
 
 
-def rewrite_once(suites: list[str]) -> None:
-    """Compile each suite, its asserts rewritten by pytest, here in the supervisor: every run
-    forked afterwards reuses the code instead of parsing and compiling the suite again (no
-    bytecode is written in the sandbox, and none is read: see ``run_pytest``)."""
+def cache_rewrites() -> None:
+    """Make pytest's assert-rewriting compile each suite once per supervisor: every run forked
+    afterwards reuses the code instead of parsing and compiling the suite again (no bytecode is
+    written in the sandbox, and none is read: see ``run_pytest``)."""
     from _pytest.assertion import rewrite
 
     original = rewrite._rewrite_test
-    if getattr(original, "kata_cached", False) is False:
 
-        def cached(fn: Path, config: object) -> object:
-            if config is not None and config.getini("enable_assertion_pass_hook"):
-                return original(fn, config)  # a rewrite with hooks differs; never on our runs
-            key = (str(fn), fn.read_bytes())  # keyed by content: an edited suite is new code
-            if key not in _REWRITTEN:
-                _REWRITTEN[key] = original(fn, None)
-            return _REWRITTEN[key]
+    def cached(fn: Path, config: object) -> object:
+        if config is not None and config.getini("enable_assertion_pass_hook"):
+            return original(fn, config)  # a rewrite with hooks differs; never on our runs
+        key = (str(fn), fn.read_bytes())  # keyed by content: an edited suite is new code
+        if key not in _REWRITTEN:
+            _REWRITTEN[key] = original(fn, None)
+        return _REWRITTEN[key]
 
-        cached.kata_cached = True
-        rewrite._rewrite_test = cached
+    rewrite._rewrite_test = cached
+
+
+def rewrite_once(suites: list[str]) -> None:
+    """Compile a run's suites here, in the supervisor, before it forks the run."""
+    from _pytest.assertion import rewrite
+
     for suite in suites:
         try:
             rewrite._rewrite_test(Path(suite), None)
@@ -306,6 +310,7 @@ def preload(modules: list[str]) -> None:
             importlib.import_module(name)
         except Exception:
             pass
+    cache_rewrites()
     # Every fork would otherwise walk (and so copy, page by page) all of these objects in its
     # first garbage collections; frozen, they stay shared and out of the collector's way.
     gc.freeze()
